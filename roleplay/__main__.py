@@ -1,0 +1,5 @@
+"""Lets `python -m roleplay` run the command line."""
+
+from roleplay.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,51 @@
+"""Labels a client turn: explicit or implied need, objection type, commitment to a next step."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from roleplay.analysis.cues import load_client_cues
+from roleplay.analysis.language import detect_language
+from roleplay.domain.labels import Evidence
+
+
+class ClientLabels(BaseModel):
+    """The analyser's reading of one client turn."""
+
+    text: str
+    lang: str
+    explicit_need: bool = False
+    implied_need: bool = False
+    objection: str | None = None
+    """price, value, timing or authority."""
+    commitment: bool = False
+    evidence: list[Evidence] = []
+
+
+def _evidence(label: str, value, cue: str, m) -> Evidence:
+    return Evidence(label=label, value=value, cue=cue, span=m.group(0), start=m.start(), end=m.end())
+
+
+def analyse_client(text: str, lang: str | None = None) -> ClientLabels:
+    """Label one client turn."""
+    if lang in (None, "auto"):
+        lang = detect_language(text)
+    cues = load_client_cues(lang)
+    out = ClientLabels(text=text, lang=lang)
+    for label in ("explicit_need", "implied_need", "commitment"):
+        hit = cues.get(label).search(text)
+        if hit:
+            setattr(out, label, True)
+            out.evidence.append(_evidence(label, True, *hit))
+    for kind, cueset in cues.group("objection"):
+        hit = cueset.search(text)
+        if hit:
+            out.objection = kind
+            out.evidence.append(_evidence("objection", kind, *hit))
+            break
+    return out
+
+
+def promises_minutes(text: str, lang: str) -> tuple[str, object] | None:
+    """The cue and match when a rep turn promises minutes or notes."""
+    return load_client_cues(lang).get("minutes").search(text)

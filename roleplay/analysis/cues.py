@@ -1,0 +1,118 @@
+"""Loads the per-language cue files and compiles each label's cues into one fast pattern."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CUE_DIR = Path(__file__).parent / "cues"
+
+
+class CueError(ValueError):
+    """A cue file is missing a label or holds a pattern that does not compile."""
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """The cues of one label, compiled into a single alternation with one group per cue."""
+
+    label: str
+    patterns: tuple[str, ...]
+    regex: re.Pattern
+
+    def search(self, text: str) -> tuple[str, re.Match] | None:
+        """First matching cue and its match, or None."""
+        m = self.regex.search(text)
+        if not m:
+            return None
+        index = int(m.lastgroup[1:])
+        return self.patterns[index], m
+
+    def finditer(self, text: str):
+        for m in self.regex.finditer(text):
+            yield self.patterns[int(m.lastgroup[1:])], m
+
+
+def compile_cues(label: str, patterns: list[str]) -> CueSet:
+    if not isinstance(patterns, list) or not patterns:
+        raise CueError(f"{label}: expected a non-empty list of patterns")
+    parts = []
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise CueError(f"{label}[{i}]: pattern does not compile ({exc})") from None
+        parts.append(f"(?P<c{i}>{pattern})")
+    return CueSet(label, tuple(patterns), re.compile("|".join(parts), re.IGNORECASE))
+
+
+@dataclass(frozen=True)
+class LanguageCues:
+    """Every label's compiled cues for one language."""
+
+    lang: str
+    flat: dict[str, CueSet]
+    """Keys like `pitch`, `spin.problem`, `leading.tag_question`, `objection_moves.probe`."""
+
+    def get(self, key: str) -> CueSet:
+        return self.flat[key]
+
+    def group(self, prefix: str) -> list[tuple[str, CueSet]]:
+        """The sub-labels under `prefix`, in file order (file order is precedence order)."""
+        return [(k.split(".", 1)[1], v) for k, v in self.flat.items() if k.startswith(prefix + ".")]
+
+
+REQUIRED = (
+    "question_opener", "spin", "leading", "explains_purpose", "shares_case", "summarises", "pitch",
+    "tied_to_client_need", "asks_permission", "proposes_next_step", "asks_commitment", "asks_referral", "mentions_price",
+    "objection_moves", "irritators", "addresses_system",
+)
+
+
+CLIENT_REQUIRED = ("explicit_need", "implied_need", "objection", "commitment", "minutes")
+
+
+def parse_cues(lang: str, data: object, source: str = "", required: tuple[str, ...] = REQUIRED) -> LanguageCues:
+    """Validate and compile the mapping read from a cue file."""
+    where = source or lang
+    if not isinstance(data, dict):
+        raise CueError(f"{where}: expected a mapping of labels")
+    missing = [k for k in required if k not in data]
+    if missing:
+        raise CueError(f"{where}: missing label(s) {', '.join(missing)}")
+    flat: dict[str, CueSet] = {}
+    for key, value in data.items():
+        try:
+            if isinstance(value, dict):
+                for sub, patterns in value.items():
+                    flat[f"{key}.{sub}"] = compile_cues(f"{key}.{sub}", patterns)
+            else:
+                flat[key] = compile_cues(key, value)
+        except CueError as exc:
+            raise CueError(f"{where}: {exc}") from None
+    return LanguageCues(lang, flat)
+
+
+def _load(name: str, lang: str, required: tuple[str, ...]) -> LanguageCues:
+    path = CUE_DIR / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CueError(f"{path}: cannot read cues ({exc})") from None
+    return parse_cues(lang, data, str(path), required)
+
+
+@lru_cache(maxsize=None)
+def load_cues(lang: str) -> LanguageCues:
+    """The shipped rep-turn cues for `lang` (`en` or `zh`), compiled once per process."""
+    return _load(lang, lang, REQUIRED)
+
+
+@lru_cache(maxsize=None)
+def load_client_cues(lang: str) -> LanguageCues:
+    """The shipped client-turn cues for `lang`."""
+    return _load(f"client_{lang}", lang, CLIENT_REQUIRED)

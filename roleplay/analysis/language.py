@@ -1,0 +1,19 @@
+"""Detects whether an utterance is Chinese or English."""
+
+import re
+
+from roleplay.domain.vocabulary import Language
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def detect_language(text: str) -> Language:
+    """`zh` when Han characters outnumber a third of the Latin letters, else `en`.
+
+    Chinese reps mix in English product names ("我们的AI平台"), so one Han character is weighed
+    against several Latin letters.
+    """
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "zh" if han and han * 3 >= latin else "en"

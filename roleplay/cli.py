@@ -1,0 +1,273 @@
+"""The `roleplay` command line. Heavy modules (Textual, litellm) are imported only by the commands that use them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from roleplay import __version__
+from roleplay.errors import InputFileError, RoleplayError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="roleplay",
+        description="Practise sales discovery calls with simulated buyers; get a grade that explains itself.",
+        epilog="Run `roleplay` without a command to open the terminal app.",
+    )
+    p.add_argument("--version", action="version", version=f"roleplay {__version__}")
+    p.add_argument("--content", metavar="DIR", help="extra content directory (personas/, scenarios/, rubrics/)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def engine_options(cmd):
+        cmd.add_argument("--model", metavar="M", help="litellm model string; default: the offline scripted engine")
+        cmd.add_argument("--api-base", metavar="URL", help="base URL of an OpenAI-compatible server")
+
+    c = sub.add_parser("practice", help="start a call in the terminal app")
+    c.add_argument("--scenario", metavar="ID")
+    c.add_argument("--rep", metavar="NAME", default=None)
+    engine_options(c)
+
+    c = sub.add_parser("chat", help="hold a call in plain line mode (stdin/stdout)")
+    c.add_argument("--scenario", metavar="ID", required=True)
+    c.add_argument("--rep", metavar="NAME", default="rep")
+    c.add_argument("--seed", type=int, default=0)
+    engine_options(c)
+
+    c = sub.add_parser("run", help="play a scripted call: each non-empty line of FILE is a rep turn")
+    c.add_argument("--scenario", metavar="ID", required=True)
+    c.add_argument("--script", metavar="FILE", required=True)
+    c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--rep", metavar="NAME", default="rep")
+    c.add_argument("--json", action="store_true", help="print one JSON object: transcript and scorecard")
+    c.add_argument("--no-save", action="store_true", help="do not store the call")
+    engine_options(c)
+
+    c = sub.add_parser("classify", help="label rep utterances, one per stdin line, as JSON lines")
+    c.add_argument("--lang", choices=["auto", "en", "zh"], default="auto")
+
+    c = sub.add_parser("grade", help="grade a transcript file (project JSON, or Rep:/Client: text)")
+    c.add_argument("file", metavar="FILE")
+    c.add_argument("--scenario", metavar="ID")
+    c.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("list", help="list personas, scenarios or stored transcripts")
+    c.add_argument("what", choices=["personas", "scenarios", "transcripts"])
+    c.add_argument("--json", action="store_true")
+
+    c = sub.add_parser("validate", help="validate content files (default: all shipped and user content)")
+    c.add_argument("paths", nargs="*", metavar="PATH")
+
+    c = sub.add_parser("export", help="export a stored call")
+    c.add_argument("id", metavar="ID")
+    c.add_argument("--format", choices=["md", "json", "html"], default="md")
+
+    c = sub.add_parser("replay", help="replay a stored call in the terminal app")
+    c.add_argument("id", metavar="ID")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handler = COMMANDS.get(args.command or "tui")
+    try:
+        return handler(args) or 0
+    except RoleplayError as exc:
+        print(f"roleplay: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+
+
+def _library(args):
+    from roleplay.content import load_library
+
+    return load_library(args.content)
+
+
+def _engine(args):
+    if getattr(args, "model", None):
+        raise RoleplayError("LLM engines are not available yet; run without --model for the offline engine")
+    from roleplay.engines import ScriptedEngine
+
+    return ScriptedEngine()
+
+
+def _store():
+    from roleplay.store import Store
+
+    return Store()
+
+
+def read_text_file(path: str, what: str) -> str:
+    """Read a UTF-8 file given on the command line, with one clear line on failure."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such {what} file") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a directory, expected a {what} file") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path}: not UTF-8 text (byte {exc.start}); save the {what} as UTF-8") from None
+
+
+def _print_turn(turn, persona_name: str) -> None:
+    who = persona_name if turn.speaker == "client" else "You"
+    print(f"{who}: {turn.text}")
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+def cmd_run(args) -> int:
+    text = read_text_file(args.script, "script")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputFileError(f"{args.script}: script has no rep turns (every line is empty)")
+    from roleplay.session import CallSession
+
+    lib = _library(args)
+    session = CallSession(lib, args.scenario, engine=_engine(args), store=None if args.no_save else _store(),
+                          rep=args.rep, seed=args.seed)
+    session.start()
+    for line in lines:
+        if session.ended:
+            break
+        session.send(line)
+    session.end()
+    t = session.transcript
+    if args.json:
+        out = {
+            "transcript": {
+                "id": t.id,
+                "scenario": t.scenario,
+                "rep": t.rep,
+                "seed": t.seed,
+                "turns": [{"speaker": x.speaker, "text": x.text, **({"move": x.move} if x.move else {})} for x in t.turns],
+                "outcome": t.outcome,
+            },
+            "scorecard": None,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    for turn in t.turns:
+        _print_turn(turn, session.persona.name)
+    print(f"\nOutcome: {t.outcome}")
+    return 0
+
+
+def cmd_chat(args) -> int:
+    from roleplay.session import CallSession
+
+    lib = _library(args)
+    session = CallSession(lib, args.scenario, engine=_engine(args), store=_store(), rep=args.rep, seed=args.seed)
+    sc, persona = session.scenario, session.persona
+    print(f"{sc.title}\nYou meet {persona.name}, {persona.title}, {persona.company}.")
+    print(f"Your goal: {sc.brief.goal}\n(/hint for a hint, /end to end the call)\n")
+    _print_turn(session.start(), persona.name)
+    interactive = sys.stdin.isatty()
+    while not session.ended:
+        try:
+            line = input("You: " if interactive else "")
+        except EOFError:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if line == "/end":
+            break
+        if line == "/hint":
+            print(f"(hint) {session.hint()}")
+            continue
+        if not interactive:
+            print(f"You: {line}")
+        _print_turn(session.send(line), persona.name)
+    closing = session.end()
+    if closing:
+        _print_turn(closing, persona.name)
+    print(f"\nOutcome: {session.outcome}   (saved as {session.transcript.id})")
+    return 0
+
+
+def cmd_classify(args) -> int:
+    from roleplay.analysis import analyse
+
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        labels = analyse(text, args.lang)
+        print(json.dumps(labels.model_dump(mode="json"), ensure_ascii=False))
+    return 0
+
+
+def cmd_list(args) -> int:
+    if args.what == "transcripts":
+        rows = _store().list()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif not rows:
+            print("No stored calls yet. Start one with `roleplay chat --scenario ID`.")
+        for r in rows if not args.json else []:
+            overall = "-" if r.get("overall") is None else f"{r['overall']:.0f}"
+            print(f"{r['id']:<48} {r.get('rep') or '':<12} {r.get('outcome') or 'in progress':<13} {overall:>4}")
+        return 0
+    lib = _library(args)
+    if args.what == "personas":
+        rows = [
+            {"id": p.id, "name": p.name, "title": p.title, "company": p.company, "role": p.role,
+             "level": p.level, "language": p.language}
+            for p in lib.personas.values()
+        ]
+        if not args.json:
+            for r in rows:
+                print(f"{r['id']:<22} {r['name']}, {r['title']} ({r['role']}, {r['level']}, {r['language']})")
+    else:
+        rows = []
+        for s in lib.scenarios.values():
+            p = lib.persona(s.persona)
+            rows.append({
+                "id": s.id, "title": s.title, "persona": s.persona, "role": p.role, "level": p.level,
+                "stage": s.stage, "language": s.language, "difficulty": s.difficulty, "turn_limit": s.turn_limit,
+                "campaign": s.campaign.model_dump() if s.campaign else None,
+            })
+        if not args.json:
+            for r in rows:
+                print(f"{r['id']:<24} {r['stage']:<14} {r['difficulty']:<7} {r['language']}  {r['title']}")
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from roleplay.content import validate_all, validate_paths
+
+    lines = validate_paths([Path(p) for p in args.paths]) if args.paths else validate_all(args.content)
+    print("\n".join(lines))
+    return 0
+
+
+def cmd_tui(args) -> int:
+    raise RoleplayError("the terminal app is not built yet; use `roleplay chat --scenario ID`")
+
+
+COMMANDS = {
+    "tui": cmd_tui,
+    "practice": cmd_tui,
+    "replay": cmd_tui,
+    "chat": cmd_chat,
+    "run": cmd_run,
+    "classify": cmd_classify,
+    "list": cmd_list,
+    "validate": cmd_validate,
+}
