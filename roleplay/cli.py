@@ -79,6 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); exit quietly like other Unix tools.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -96,6 +102,18 @@ def _engine(args):
     from roleplay.engines import ScriptedEngine
 
     return ScriptedEngine()
+
+
+def _rubric(args, rubric_id: str = "default"):
+    from roleplay.content import load_rubric
+
+    return load_rubric(rubric_id, args.content)
+
+
+def render_scorecard(scorecard) -> str:
+    from roleplay.report.text import scorecard_text
+
+    return scorecard_text(scorecard)
 
 
 def _store():
@@ -145,6 +163,7 @@ def cmd_run(args) -> int:
             break
         session.send(line)
     session.end()
+    scorecard = session.grade(_rubric(args, session.scenario.rubric))
     t = session.transcript
     if args.json:
         out = {
@@ -156,13 +175,14 @@ def cmd_run(args) -> int:
                 "turns": [{"speaker": x.speaker, "text": x.text, **({"move": x.move} if x.move else {})} for x in t.turns],
                 "outcome": t.outcome,
             },
-            "scorecard": None,
+            "scorecard": scorecard.model_dump(mode="json"),
         }
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
     for turn in t.turns:
         _print_turn(turn, session.persona.name)
-    print(f"\nOutcome: {t.outcome}")
+    print(f"\nOutcome: {t.outcome}\n")
+    print(render_scorecard(scorecard))
     return 0
 
 
@@ -195,7 +215,9 @@ def cmd_chat(args) -> int:
     closing = session.end()
     if closing:
         _print_turn(closing, persona.name)
-    print(f"\nOutcome: {session.outcome}   (saved as {session.transcript.id})")
+    scorecard = session.grade(_rubric(args, sc.rubric))
+    print(f"\nOutcome: {session.outcome}   (saved as {session.transcript.id})\n")
+    print(render_scorecard(scorecard))
     return 0
 
 
@@ -257,6 +279,25 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_grade(args) -> int:
+    from roleplay.grading import grade
+    from roleplay.transcript_io import parse_transcript
+
+    transcript = parse_transcript(read_text_file(args.file, "transcript"), args.file)
+    level, weights, rubric_id = None, {}, "default"
+    scenario_id = args.scenario or transcript.scenario
+    if scenario_id:
+        lib = _library(args)
+        scenario = lib.scenario(scenario_id)
+        level, weights, rubric_id = lib.persona(scenario.persona).level, scenario.rubric_weights, scenario.rubric
+    scorecard = grade(transcript, _rubric(args, rubric_id), level=level, weights=weights)
+    if args.json:
+        print(json.dumps(scorecard.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(render_scorecard(scorecard))
+    return 0
+
+
 def cmd_tui(args) -> int:
     raise RoleplayError("the terminal app is not built yet; use `roleplay chat --scenario ID`")
 
@@ -268,6 +309,7 @@ COMMANDS = {
     "chat": cmd_chat,
     "run": cmd_run,
     "classify": cmd_classify,
+    "grade": cmd_grade,
     "list": cmd_list,
     "validate": cmd_validate,
 }

@@ -17,6 +17,8 @@ from roleplay.domain.labels import UtteranceLabels
 from roleplay.domain.transcript import Transcript, Turn
 from roleplay.engines import Engine, ScriptedEngine
 from roleplay.errors import RoleplayError
+from roleplay.grading import Rubric, grade
+from roleplay.domain.scorecard import Scorecard
 
 
 def _now() -> datetime:
@@ -110,6 +112,13 @@ class CallSession:
 
     def hint(self) -> str:
         return self.director.hint()
+
+    def grade(self, rubric: Rubric) -> Scorecard:
+        """Score the call so far with the scenario's weights and the persona's level, and store the scorecard."""
+        scorecard = grade(self.transcript, rubric, level=self.persona.level, weights=self.scenario.rubric_weights)
+        if self.store is not None:
+            self.store.save(self.transcript, scorecard)
+        return scorecard
 
     @classmethod
     def resume(cls, library: Library, transcript: Transcript, engine: Engine | None = None, store=None,

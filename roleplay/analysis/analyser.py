@@ -1,4 +1,28 @@
-"""The utterance analyser: splits a rep turn into sentences and labels it from the cue files."""
+"""The utterance analyser: splits a rep turn into sentences and labels it from the cue files.
+
+How a turn is read (the cue files hold the vocabulary; this module holds the rules):
+
+* A turn is split into sentences at . ! ? and 。！？ (a semicolon joins two clauses of one sentence, so
+  "Everyone knows X; how many have you had?" is one leading question).
+* A sentence is a question when it ends with a question mark, opens like one ("How…", "Walk me
+  through…", 您跟我说说…) or, with no final punctuation at all, carries a question word. A Chinese
+  sentence closed with 。 is a statement unless it is a request to describe something; an indirect
+  question inside a statement ("I'd like to understand what isn't working") counts only when it asks
+  about a problem, a consequence or a payoff, not when it announces the agenda.
+* A purpose clause ("So I can recommend the right option, …", 为了…,) is cut off before the question
+  is typed, so its words ("waste your time", 这个问题) do not colour the SPIN type.
+* Checks of understanding (a summary, "…, right?" after "So…", "Is that right?", 对吗, 是这样吗) are
+  neither leading nor discovery questions. Nor are small talk, questions about how the client takes
+  the price, permission to ask, next-step proposals, requests to sign and price probes.
+* SPIN per question: explicit need-payoff cues, then implication, then a hypothetical "if it were
+  solved" question (need-payoff), then problem, else situation. A bare question about a shared case
+  ("Does anything like that happen here?") takes its type from the case it refers to. The turn gets
+  the highest type among its questions.
+* Pitch is a statement about our product or company, never a question or a summary, and not when the
+  turn ties it to a need the client stated.
+* Objection moves are read per sentence; a concession traded for a condition is conditional, and the
+  same sentence's unconditional reading is dropped.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +38,13 @@ from roleplay.domain.labels import Evidence, UtteranceLabels
 
 # A sentence ends at . ! ? ; (followed by a space or the end) or at Chinese 。！？；.
 _SENTENCE = re.compile(r"[^.!?;。！？；]+(?:[.!?;]+(?=\s|$)|[。！？；]+|[.!?;]+|$)")
+# The same without the semicolon: the analyser reads "A; B?" as one sentence.
+_SENTENCE_NO_SEMI = re.compile(r"[^.!?。！？]+(?:[.!?]+(?=\s|$)|[。！？]+|[.!?]+|$)")
+_CLAUSE_BREAK = re.compile(r"[,，:：;；、—–]+")
+_LEAD_IN = re.compile(r"^(?:so|and|then|but|now|ok|okay|所以|那|那么|就|先)[\s,，:：]*", re.IGNORECASE)
 _SPIN_RANK = {"situation": 0, "problem": 1, "implication": 2, "need_payoff": 3}
+# Sub-labels of `spin` in the cue files that stand for a SPIN type under another name.
+_SPIN_ALIAS = {"hypothetical": "need_payoff"}
 
 
 @dataclass(frozen=True)
@@ -26,11 +56,22 @@ class Sentence:
     def is_question_mark(self) -> bool:
         return self.text.rstrip().endswith(("?", "？"))
 
+    @property
+    def is_closed_statement(self) -> bool:
+        """Ends with a full stop or an exclamation mark."""
+        return self.text.rstrip().endswith((".", "!", "。", "！"))
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with their offsets in `text`; whitespace around each is trimmed."""
+    @property
+    def is_unpunctuated(self) -> bool:
+        return not self.text.rstrip()[-1:] in (".", "!", "?", "。", "！", "？", ";", "；")
+
+
+def split_sentences(text: str, semicolons: bool = True) -> list[Sentence]:
+    """Sentences with their offsets in `text`; whitespace around each is trimmed.
+
+    With `semicolons=False` a semicolon does not end a sentence (the analyser's reading)."""
     out = []
-    for m in _SENTENCE.finditer(text):
+    for m in (_SENTENCE if semicolons else _SENTENCE_NO_SEMI).finditer(text):
         raw = m.group(0)
         stripped = raw.strip()
         if stripped and any(ch.isalnum() for ch in stripped):
@@ -54,33 +95,78 @@ class _Reader:
         self.cues = cues
         self.evidence: list[Evidence] = []
 
+    def has(self, key: str) -> bool:
+        return key in self.cues.flat
+
+    def match(self, key: str, sentence: Sentence) -> tuple[str, re.Match] | None:
+        if key not in self.cues.flat:
+            return None
+        return self.cues.get(key).search(sentence.text)
+
+    def note(self, label: str, value: str | bool, cue: str, m: re.Match, sentence: Sentence) -> None:
+        start = sentence.start + m.start()
+        self.evidence.append(Evidence(label=label, value=value, cue=cue, span=m.group(0), start=start, end=start + len(m.group(0))))
+
     def find(self, key: str, sentence: Sentence, label: str | None = None, value: str | bool = True) -> bool:
-        hit = self.cues.get(key).search(sentence.text)
+        hit = self.match(key, sentence)
         if hit is None:
             return False
-        cue, m = hit
         if label is not None:
-            start = sentence.start + m.start()
-            self.evidence.append(
-                Evidence(label=label, value=value, cue=cue, span=m.group(0), start=start, end=start + len(m.group(0)))
-            )
+            self.note(label, value, hit[0], hit[1], sentence)
         return True
 
-    def first_of(self, prefix: str, sentence: Sentence, label: str) -> str | None:
+    def first_of(self, prefix: str, sentence: Sentence, label: str | None, alias: dict[str, str] | None = None) -> str | None:
         """The first sub-label under `prefix` (file order) whose cues match, with its evidence."""
         for name, cueset in self.cues.group(prefix):
             hit = cueset.search(sentence.text)
             if hit:
-                cue, m = hit
-                start = sentence.start + m.start()
-                self.evidence.append(
-                    Evidence(label=label, value=name, cue=cue, span=m.group(0), start=start, end=start + len(m.group(0)))
-                )
+                name = (alias or {}).get(name, name)
+                if label is not None:
+                    self.note(label, name, hit[0], hit[1], sentence)
                 return name
         return None
 
-    def is_question(self, sentence: Sentence) -> bool:
-        return sentence.is_question_mark or self.find("question_opener", sentence)
+    def drop(self, label: str, sentence: Sentence, value: str | bool | None = None) -> None:
+        """Forget evidence for `label` found inside `sentence`."""
+        end = sentence.start + len(sentence.text)
+        self.evidence = [
+            e for e in self.evidence
+            if not (e.label == label and (value is None or e.value == value) and sentence.start <= e.start < end)
+        ]
+
+
+def _core(r: _Reader, s: Sentence) -> Sentence:
+    """The sentence without its purpose clause(s): "To size this properly, how many…?" -> "how many…?"."""
+    core = s
+    for _ in range(3):
+        hit = r.match("explains_purpose", core)
+        if hit is None:
+            break
+        m = hit[1]
+        breaks = list(_CLAUSE_BREAK.finditer(core.text))
+        after = next((b for b in breaks if b.start() >= m.end()), None)
+        rest = core.text[after.end():].strip() if after else ""
+        if rest and any(ch.isalnum() for ch in rest):
+            core = Sentence(rest, core.start + core.text.index(rest, after.end()))
+            continue
+        before = [b for b in breaks if b.end() <= m.start()]
+        head = core.text[: before[-1].start()].strip() if before else ""
+        if head and any(ch.isalnum() for ch in head):
+            core = Sentence(head, core.start)
+        break
+    lead = _LEAD_IN.match(core.text)
+    if lead and lead.end() < len(core.text):
+        core = Sentence(core.text[lead.end():], core.start + lead.end())
+    return core
+
+
+def _is_question(r: _Reader, s: Sentence, core: Sentence) -> bool:
+    if s.is_question_mark:
+        return True
+    if r.find("question_opener", s) or (core is not s and r.find("question_opener", core)):
+        return True
+    # A Chinese sentence with no final punctuation that carries a question word.
+    return s.is_unpunctuated and r.find("question_word", s)
 
 
 def analyse(text: str, lang: str | None = None, framework: Framework | None = None) -> UtteranceLabels:
@@ -91,19 +177,34 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
     framework = framework or default_framework()
     r = _Reader(text, cues)
     labels = UtteranceLabels(text=text, lang=lang)
-    sentences = split_sentences(text)
+    sentences = split_sentences(text, semicolons=False)
 
     tied = any(r.find("tied_to_client_need", s, "tied_to_client_need") for s in sentences)
     spins: list[str] = []
     moves: list[str] = []
+    in_summary = False
+    previous: Sentence | None = None  # the last statement, for "Does anything like that happen here?"
+    previous_purpose = False
     for s in sentences:
-        question = r.is_question(s)
+        core = _core(r, s)
+        question = _is_question(r, s, core)
+        indirect = False
+        if not question and r.find("indirect_question", s):
+            # "I'd like to understand what isn't working" asks; "I'd like to learn how you work" sets the agenda.
+            indirect = r.first_of("spin", core, None, _SPIN_ALIAS) is not None
+            question = indirect
         labels.is_question |= question
+
         summary = r.find("summarises", s, "summarises")
+        if not summary and question and (r.find("confirm_check", s) or (in_summary and r.find("leading.tag_question", s))):
+            summary = True
+            r.find("confirm_check", s, "summarises") or r.find("leading.tag_question", s, "summarises")
+        in_summary |= summary
         labels.summarises |= summary
-        labels.explains_purpose |= r.find("explains_purpose", s, "explains_purpose")
+        purpose = r.find("explains_purpose", s, "explains_purpose")
+        labels.explains_purpose |= purpose
         labels.shares_case |= r.find("shares_case", s, "shares_case")
-        if not tied:
+        if not tied and not question and not summary:
             labels.pitch |= r.find("pitch", s, "pitch")
         next_step = r.find("proposes_next_step", s, "proposes_next_step")
         commitment = r.find("asks_commitment", s, "asks_commitment")
@@ -116,13 +217,14 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         labels.addresses_system |= system
         for cue, m in cues.get("irritators").finditer(s.text):
             labels.irritators.append(m.group(0))
-            start = s.start + m.start()
-            r.evidence.append(Evidence(label="irritator", value=m.group(0), cue=cue, span=m.group(0), start=start, end=start + len(m.group(0))))
+            r.note("irritator", m.group(0), cue, m, s)
 
         sentence_moves = _objection_moves(r, s, question)
         moves += [m for m in sentence_moves if m not in moves]
 
         if not question or summary or system:
+            if not question:
+                previous, previous_purpose = s, purpose
             continue
         permission = r.find("asks_permission", s, "asks_permission")
         if not labels.leading:
@@ -131,10 +233,18 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
                 labels.leading, labels.leading_kind = True, kind
         if permission or next_step or commitment or referral or "probe" in sentence_moves:
             continue
-        spin = r.first_of("spin", s, "spin")
+        if r.first_of("not_discovery", s, "not_discovery"):
+            continue
+        spin = r.first_of("spin", core, "spin", _SPIN_ALIAS)
+        if spin is None and previous is not None and not previous_purpose and r.find("anaphora", core):
+            # A question about a case just shared takes the case's type ("… Is that something you see?").
+            spin = r.first_of("spin", previous, "spin", _SPIN_ALIAS)
+            if spin == "need_payoff":
+                r.drop("spin", previous)
+                spin = None
         if spin is None:
             spin = "situation"
-            r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues", span=s.text, start=s.start, end=s.start + len(s.text)))
+            r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues", span=core.text, start=core.start, end=core.start + len(core.text)))
         spins.append(spin)
 
     if spins:
@@ -157,11 +267,13 @@ def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
         hit = cueset.search(s.text)
         if hit:
             moves.append(name)
-            cue, m = hit
-            start = s.start + m.start()
-            r.evidence.append(Evidence(label="objection_move", value=name, cue=cue, span=m.group(0), start=start, end=start + len(m.group(0))))
+            r.note("objection_move", name, hit[0], hit[1], s)
+    if "probe" in moves and "ask_approver" in moves:
+        # "Who sets the budget?" asks for the approver; it does not diagnose the objection.
+        moves.remove("probe")
+        r.drop("objection_move", s, "probe")
     if "conditional_concession" in moves and "unconditional_concession" in moves:
         # A discount traded for a condition is conditional ("if you sign for two years, 10% off").
         moves.remove("unconditional_concession")
-        r.evidence = [e for e in r.evidence if not (e.label == "objection_move" and e.value == "unconditional_concession" and s.start <= e.start < s.start + len(s.text))]
+        r.drop("objection_move", s, "unconditional_concession")
     return moves

@@ -58,9 +58,20 @@ class Dimension:
 
 
 def _span(labels: UtteranceLabels, label: str, value=None) -> str:
+    """The exact text of the cue that decided a label."""
     for e in labels.evidence:
         if e.label == label and (value is None or e.value == value):
             return e.span
+    return labels.text
+
+
+def _sentence(labels: UtteranceLabels, label: str, value=None) -> str:
+    """The sentence holding the cue that decided a label: a quote a rep recognises."""
+    for e in labels.evidence:
+        if e.label == label and (value is None or e.value == value):
+            for s in split_sentences(labels.text):
+                if s.start <= e.start < s.start + len(s.text):
+                    return s.text
     return labels.text
 
 
@@ -193,12 +204,17 @@ class _Grader:
         situation = 0
         for r in self.questions:
             kind = r.labels.spin
-            quote = r.labels.text if len(r.labels.text) < 160 else _span(r.labels, "spin", kind)
+            quote = _sentence(r.labels, "spin", kind)
             if kind == "situation":
                 situation += 1
                 if situation > self.t.situation_questions_before_penalty:
                     d.add(r.n, quote, "discovery.extra_situation_question", p.extra_situation_question,
                           f"Situation question number {situation}; successful sellers ask few.")
+                continue
+            if r.labels.leading:
+                # A need the rep put into the client's mouth is not discovered (METHOD.md 3-4).
+                d.add(r.n, quote, f"discovery.leading_{kind}_not_counted", 0,
+                      "Leading, so it earns no discovery credit; see Neutral questions.")
                 continue
             counted[kind] += 1
             if counted[kind] <= p.per_type_cap:
@@ -212,7 +228,8 @@ class _Grader:
                   for k in ("problem", "implication", "need_payoff")}
         order = [firsts[k] for k in ("problem", "implication", "need_payoff") if firsts[k] is not None]
         if firsts["problem"] and firsts["implication"] and order == sorted(order):
-            d.add(firsts["implication"], "", "discovery.progression", p.progression,
+            turn = next(r for r in self.questions if r.n == firsts["implication"])
+            d.add(turn.n, _sentence(turn.labels, "spin", "implication"), "discovery.progression", p.progression,
                   "Questions progressed from problem to implication" + (" to need-payoff." if firsts["need_payoff"] else "."))
         if not counted["problem"]:
             self.tip(d, "few_problem")
@@ -287,7 +304,7 @@ class _Grader:
         def reward(r, why):
             good[level] += 1
             if good[level] <= 3:
-                d.add(r.n, _span(r.labels, "spin", r.labels.spin), f"audience.{level}_fit", p.audience_good, why)
+                d.add(r.n, _sentence(r.labels, "spin", r.labels.spin), f"audience.{level}_fit", p.audience_good, why)
 
         for r in self.reps:
             x = r.labels

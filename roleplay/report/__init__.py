@@ -1,0 +1,1 @@
+"""Renders calls and scorecards for people: terminal text, Markdown, JSON, HTML."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: an isolated ROLEPLAY_HOME for every test, the shipped content, and a CLI runner."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from roleplay.cli import main
+from roleplay.content import load_library, load_rubric
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+TEST_DATA = Path(__file__).parent / "data"
+SCRIPTS = Path(__file__).parent / "scripts"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    """No test touches the user's real data or config."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("ROLEPLAY_HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("ROLEPLAY_CONTENT", raising=False)
+    monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
+    monkeypatch.delenv("ROLEPLAY_API_BASE", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def library():
+    return load_library()
+
+
+@pytest.fixture(scope="session")
+def rubric():
+    return load_rubric()
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the real command line in-process; returns exit code, stdout and stderr."""
+
+    def run(*argv: str, stdin: str | None = None) -> CliResult:
+        if stdin is not None:
+            import io
+            import sys
+
+            old = sys.stdin
+            sys.stdin = io.StringIO(stdin)
+            try:
+                code = main(list(argv))
+            finally:
+                sys.stdin = old
+        else:
+            code = main(list(argv))
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+def write_script(tmp_path: Path, lines: list[str], name: str = "script.txt") -> str:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def home_snapshot(home: Path) -> dict[str, bytes]:
+    """Every file under the store, to check that a failing command lost nothing."""
+    if not home.exists():
+        return {}
+    return {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file() and p.name != ".lock"}
+
+
+__all__ = ["SCRIPTS", "SHARED_DATA", "TEST_DATA", "write_script", "home_snapshot", "os"]
