@@ -183,7 +183,8 @@ class Director:
             d.id not in s.released
             and spin in d.asked_by
             and all(a in s.released for a in d.after)
-            and s.trust >= d.min_trust + self.threshold_delta
+            # Basic facts are shared even by a guarded client; trust gates only what asks for it.
+            and (d.min_trust <= 0 or s.trust >= d.min_trust + self.threshold_delta)
         )
 
     def _next_step(self, rep: UtteranceLabels) -> ClientMove:
@@ -202,11 +203,11 @@ class Director:
         if not auth.can_commit:
             return ClientMove(kind="cannot_commit", beats=[Beat(line="cannot_commit")],
                               reason="This client cannot commit; find out who decides and earn an introduction.")
-        missing = [r for r in auth.advance_requires if r not in s.released]
+        need_met = not auth.advance_requires_any or any(r in s.released for r in auth.advance_requires_any)
         if s.objection in ("raised", "diagnosed"):
             return ClientMove(kind="raise_objection", beats=[Beat(line="objection.raise_lines")],
                               reason="The price objection is still open.")
-        if not missing and s.trust >= auth.advance_min_trust + self.threshold_delta:
+        if need_met and s.trust >= auth.advance_min_trust + self.threshold_delta:
             return ClientMove(kind="advance_accept", beats=[Beat(line="advance_accept")], ends_call=True,
                               outcome="advance", reason="The client agrees a concrete next step.")
         return ClientMove(kind="advance_decline", beats=[Beat(line="advance_decline")],

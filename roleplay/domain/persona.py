@@ -68,8 +68,9 @@ class Authority(Strict):
     """Whether the client can commit to a next step, and on what conditions."""
 
     can_commit: bool
-    advance_requires: list[str] = []
-    """Disclosures (usually a payoff) the rep must have drawn out before a next step is agreed."""
+    advance_requires_any: list[str] = []
+    """The client agrees a next step once the rep has drawn out any one of these (usually payoffs:
+    explicit needs); empty means no disclosure is needed."""
     advance_min_trust: int = 1
     referral: Referral | None = None
 
@@ -114,10 +115,14 @@ class PersonaLines(Strict):
     pushback_leading: Lines = NonEmptyLines
     interrogation: Lines = NonEmptyLines
     early_pitch: Lines = NonEmptyLines
-    detail: Lines = NonEmptyLines
-    cannot_commit: Lines = NonEmptyLines
-    advance_accept: Lines = NonEmptyLines
-    advance_decline: Lines = NonEmptyLines
+    detail: Lines = []
+    """Needed when behaviour.situation_is_detail: the reply to a detail question."""
+    cannot_commit: Lines = []
+    """Needed when the client cannot commit."""
+    advance_accept: Lines = []
+    """Needed when the client can commit."""
+    advance_decline: Lines = []
+    """Needed when the client can commit."""
     referral_accept: Lines = []
     referral_decline: Lines = []
     deflect: Lines = NonEmptyLines
@@ -153,11 +158,18 @@ class Persona(Strict):
             raise ValueError("disclosure ids must be unique")
         known = set(ids)
         refs = [(f"disclosures.{d.id}.after", ref) for d in self.disclosures for ref in d.after]
-        refs += [("authority.advance_requires", ref) for ref in self.authority.advance_requires]
+        refs += [("authority.advance_requires_any", ref) for ref in self.authority.advance_requires_any]
         if self.authority.referral:
             refs += [("authority.referral.requires", ref) for ref in self.authority.referral.requires]
             if not self.lines.referral_accept or not self.lines.referral_decline:
                 raise ValueError("a persona with a referral needs lines.referral_accept and lines.referral_decline")
+        needed = []
+        if self.behaviour.situation_is_detail:
+            needed.append("detail")
+        needed += ["advance_accept", "advance_decline"] if self.authority.can_commit else ["cannot_commit"]
+        for key in needed:
+            if not getattr(self.lines, key):
+                raise ValueError(f"lines.{key} is needed by this persona's behaviour and authority")
         for where, ref in refs:
             if ref not in known:
                 raise ValueError(f"{where} names unknown disclosure '{ref}'")

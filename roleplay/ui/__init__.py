@@ -1,0 +1,1 @@
+"""The terminal app (Textual): home, call, scorecard, stored calls and replay screens."""
