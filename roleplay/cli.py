@@ -56,13 +56,27 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("list", help="list personas, scenarios or stored transcripts")
     c.add_argument("what", choices=["personas", "scenarios", "transcripts"])
     c.add_argument("--json", action="store_true")
+    c.add_argument("--read-only", action="store_true", help="open the store read-only (e.g. when it is damaged)")
+
+    c = sub.add_parser("resume", help="continue an interrupted call (without ID: list them)")
+    c.add_argument("id", metavar="ID", nargs="?")
+    engine_options(c)
+
+    c = sub.add_parser("repair", help="salvage a damaged store (backs up every file it touches first)")
+
+    c = sub.add_parser("import", help="import calls from a JSON export (duplicates are skipped)")
+    c.add_argument("file", metavar="FILE")
 
     c = sub.add_parser("validate", help="validate content files (default: all shipped and user content)")
     c.add_argument("paths", nargs="*", metavar="PATH")
 
-    c = sub.add_parser("export", help="export a stored call")
-    c.add_argument("id", metavar="ID")
-    c.add_argument("--format", choices=["md", "json", "html"], default="md")
+    c = sub.add_parser("export", help="export a stored call (or, with --all/--rep, a set of calls as JSON)")
+    c.add_argument("id", metavar="ID", nargs="?")
+    c.add_argument("--format", choices=["md", "json", "html"], default=None,
+                   help="md (default for one call), json (default for a set) or html")
+    c.add_argument("--all", action="store_true", help="every stored call, as one importable JSON file")
+    c.add_argument("--rep", metavar="NAME", help="every call by this rep, as one importable JSON file")
+    c.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     c = sub.add_parser("replay", help="replay a stored call in the terminal app")
     c.add_argument("id", metavar="ID")
@@ -116,10 +130,14 @@ def render_scorecard(scorecard) -> str:
     return scorecard_text(scorecard)
 
 
-def _store():
+def _store(read_only: bool = False):
     from roleplay.store import Store
 
-    return Store()
+    store = Store(read_only=read_only)
+    store.check()
+    for notice in store.notices:
+        print(f"roleplay: {notice}", file=sys.stderr)
+    return store
 
 
 def read_text_file(path: str, what: str) -> str:
@@ -189,12 +207,21 @@ def cmd_run(args) -> int:
 def cmd_chat(args) -> int:
     from roleplay.session import CallSession
 
-    lib = _library(args)
-    session = CallSession(lib, args.scenario, engine=_engine(args), store=_store(), rep=args.rep, seed=args.seed)
+    session = CallSession(_library(args), args.scenario, engine=_engine(args), store=_store(), rep=args.rep,
+                          seed=args.seed)
+    return _converse(args, session)
+
+
+def _converse(args, session, resumed: bool = False) -> int:
+    """The line-mode conversation shared by `chat` and `resume`."""
     sc, persona = session.scenario, session.persona
     print(f"{sc.title}\nYou meet {persona.name}, {persona.title}, {persona.company}.")
     print(f"Your goal: {sc.brief.goal}\n(/hint for a hint, /end to end the call)\n")
-    _print_turn(session.start(), persona.name)
+    if resumed:
+        for turn in session.transcript.turns:
+            _print_turn(turn, persona.name)
+    else:
+        _print_turn(session.start(), persona.name)
     interactive = sys.stdin.isatty()
     while not session.ended:
         try:
@@ -235,7 +262,10 @@ def cmd_classify(args) -> int:
 
 def cmd_list(args) -> int:
     if args.what == "transcripts":
-        rows = _store().list()
+        store = _store(read_only=args.read_only)
+        rows = store.list()
+        for problem in store.problems:
+            print(f"roleplay: skipped {problem}", file=sys.stderr)
         if args.json:
             print(json.dumps(rows, ensure_ascii=False, indent=2))
         elif not rows:
@@ -298,6 +328,79 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def _write_output(text: str, path: str | None) -> None:
+    if path is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot write ({exc.strerror})") from None
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def cmd_export(args) -> int:
+    store = _store()
+    if args.all or args.rep:
+        from roleplay.store.transfer import export_calls
+
+        if args.format not in (None, "json"):
+            raise RoleplayError("a set of calls is exported as JSON only (--format json)")
+        _write_output(export_calls(store, {"rep": args.rep} if args.rep else None), args.output)
+        return 0
+    if not args.id:
+        raise RoleplayError("name a call ID (see `roleplay list transcripts`), or use --all / --rep NAME")
+    transcript, scorecard = store.load(args.id), store.scorecard(args.id)
+    from roleplay.store.reviews import load_review
+
+    review = load_review(store, args.id)
+    if args.format in (None, "md"):
+        from roleplay.report.markdown import render_markdown
+
+        text = render_markdown(transcript, scorecard, review)
+    elif args.format == "json":
+        from roleplay.report.jsonout import render_json
+
+        text = render_json(transcript, scorecard, review)
+    else:
+        from roleplay.report.html import call_html
+
+        text = call_html(transcript, scorecard)
+    _write_output(text, args.output)
+    return 0
+
+
+def cmd_import(args) -> int:
+    from roleplay.store.transfer import import_calls
+
+    text = read_text_file(args.file, "export")
+    print(import_calls(_store(), text).summary())
+    return 0
+
+
+def cmd_repair(args) -> int:
+    from roleplay.store import Store
+
+    print(Store().repair().summary())
+    return 0
+
+
+def cmd_resume(args) -> int:
+    store = _store()
+    if not args.id:
+        rows = store.unfinished()
+        if not rows:
+            print("No interrupted calls.")
+        for r in rows:
+            print(f"{r['id']:<48} {r.get('rep') or '':<12} {r.get('turns') or 0:>3} turns")
+        return 0
+    from roleplay.session import CallSession
+
+    transcript = store.load(args.id)
+    session = CallSession.resume(_library(args), transcript, engine=_engine(args), store=store)
+    return _converse(args, session, resumed=True)
+
+
 def cmd_tui(args) -> int:
     raise RoleplayError("the terminal app is not built yet; use `roleplay chat --scenario ID`")
 
@@ -310,6 +413,10 @@ COMMANDS = {
     "run": cmd_run,
     "classify": cmd_classify,
     "grade": cmd_grade,
+    "export": cmd_export,
+    "import": cmd_import,
+    "repair": cmd_repair,
+    "resume": cmd_resume,
     "list": cmd_list,
     "validate": cmd_validate,
 }

@@ -17,7 +17,8 @@ import re
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -63,6 +64,15 @@ ERROR_TYPES = {
 }
 
 
+def echo_director(body: dict) -> Reply:
+    """A well-behaved persona model: says exactly what the director's note asks (the last user message)."""
+    note = body["messages"][-1]["content"]
+    for line in note.splitlines():
+        if line.startswith("- Say this now"):
+            return Reply(json.loads(line.split(": ", 1)[1]))
+    return Reply("Go on.")
+
+
 def _pieces(text: str) -> list[str]:
     return re.findall(r"\S+\s*|\s+", text) or [""]
 
@@ -70,8 +80,11 @@ def _pieces(text: str) -> list[str]:
 class FakeLLMServer:
     """An OpenAI-compatible HTTP server in a thread, on 127.0.0.1 and an ephemeral port."""
 
-    def __init__(self, default: Reply | None = None, first_token_delay: float = 0.0):
+    def __init__(self, default: Reply | None = None, first_token_delay: float = 0.0,
+                 responder: Callable[[dict], Reply | str] | None = None):
         self.default = default or Reply()
+        self.responder = responder
+        """Builds the reply from the request body when the queue is empty (e.g. `echo_director`)."""
         self.first_token_delay = first_token_delay
         """Added before the first byte of every reply (the bench uses 200 ms)."""
         self.queue: deque[Reply] = deque()
@@ -88,9 +101,14 @@ class FakeLLMServer:
             self.queue.extend(Reply(r) if isinstance(r, str) else r for r in replies)
         return self
 
-    def _next(self) -> Reply:
+    def _next(self, body: dict) -> Reply:
         with self._lock:
-            return self.queue.popleft() if self.queue else self.default
+            if self.queue:
+                return self.queue.popleft()
+        if self.responder is not None:
+            reply = self.responder(body)
+            return Reply(reply) if isinstance(reply, str) else reply
+        return self.default
 
     def _record(self, rec: Recorded) -> None:
         with self._lock:
@@ -113,7 +131,7 @@ class FakeLLMServer:
         class Handler(_Handler):
             owner = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
@@ -130,6 +148,11 @@ class FakeLLMServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # a client hanging up mid-stream is part of the tests, not a server failure
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -153,7 +176,7 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = {"_raw": raw.decode("utf-8", "replace")}
         self.owner._record(Recorded(body=body, headers={k.lower(): v for k, v in self.headers.items()}, path=self.path))
-        reply = self.owner._next()
+        reply = self.owner._next(body)
         time.sleep(self.owner.first_token_delay + reply.delay)
         if reply.status != 200:
             extra = {"Retry-After": f"{reply.retry_after:g}"} if reply.retry_after is not None else {}
@@ -230,3 +253,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(b"")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+
+def isolate_llm_env(monkeypatch, tmp_path) -> None:
+    """No user config, no configured model, a test key, no remote cost-map fetch."""
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    monkeypatch.setenv("ROLEPLAY_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
+    monkeypatch.delenv("ROLEPLAY_API_BASE", raising=False)

@@ -44,7 +44,7 @@ _CLAUSE_BREAK = re.compile(r"[,，:：;；、—–]+")
 _LEAD_IN = re.compile(r"^(?:so|and|then|but|now|ok|okay|所以|那|那么|就|先)[\s,，:：]*", re.IGNORECASE)
 _SPIN_RANK = {"situation": 0, "problem": 1, "implication": 2, "need_payoff": 3}
 # Sub-labels of `spin` in the cue files that stand for a SPIN type under another name.
-_SPIN_ALIAS = {"hypothetical": "need_payoff"}
+_SPIN_ALIAS = {"hypothetical": "need_payoff", "change_wish": "problem"}
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,6 @@ class Sentence:
     @property
     def is_question_mark(self) -> bool:
         return self.text.rstrip().endswith(("?", "？"))
-
-    @property
-    def is_closed_statement(self) -> bool:
-        """Ends with a full stop or an exclamation mark."""
-        return self.text.rstrip().endswith((".", "!", "。", "！"))
 
     @property
     def is_unpunctuated(self) -> bool:
@@ -87,6 +82,45 @@ def default_framework() -> Framework:
     return load_model(builtin_content_dir() / "frameworks" / "foc.yaml", Framework)
 
 
+def _lower_pattern(pattern: str) -> str:
+    """Lower-case a regular expression outside escapes (`\\S` stays `\\S`)."""
+    out, escaped = [], False
+    for ch in pattern:
+        out.append(ch if escaped else ch.lower())
+        escaped = ch == "\\" and not escaped
+    return "".join(out)
+
+
+_PREFILTERS: dict[int, tuple[LanguageCues, dict[str, re.Pattern], dict[str, list[str]]]] = {}
+
+
+def _compiled(cues: LanguageCues) -> tuple[dict[str, re.Pattern], dict[str, list[str]]]:
+    """Per cue set (compiled once): the prefilters and the sub-label names of each group."""
+    entry = _PREFILTERS.get(id(cues))
+    if entry is None or entry[0] is not cues:
+        groups: dict[str, list[str]] = {}
+        for key in cues.flat:
+            if "." in key:
+                prefix, name = key.split(".", 1)
+                groups.setdefault(prefix, []).append(name)
+        entry = (cues, _prefilters(cues), groups)
+        _PREFILTERS[id(cues)] = entry
+    return entry[1], entry[2]
+
+
+def _prefilters(cues: LanguageCues) -> dict[str, re.Pattern]:
+    """Per label, its cues as one plain alternation over lower-cased text (no IGNORECASE, no named
+    groups: several times faster). It only decides whether a label can match; the label's own
+    CueSet then finds the cue and span, so the evidence is exactly what the cue file says."""
+    fast = {}
+    for key, cueset in cues.flat.items():
+        try:
+            fast[key] = re.compile("|".join(f"(?:{_lower_pattern(p)})" for p in cueset.patterns))
+        except re.error:
+            fast[key] = re.compile("|".join(f"(?:{p})" for p in cueset.patterns), re.IGNORECASE)
+    return fast
+
+
 class _Reader:
     """Collects labels and evidence for one utterance."""
 
@@ -94,14 +128,29 @@ class _Reader:
         self.text = text
         self.cues = cues
         self.evidence: list[Evidence] = []
-
-    def has(self, key: str) -> bool:
-        return key in self.cues.flat
+        self._memo: dict[tuple[str, str], tuple[str, re.Match] | None] = {}
+        self._fast, self._groups = _compiled(cues)
+        self._lower: dict[str, str | None] = {}
 
     def match(self, key: str, sentence: Sentence) -> tuple[str, re.Match] | None:
-        if key not in self.cues.flat:
-            return None
-        return self.cues.get(key).search(sentence.text)
+        """The first cue of `key` matching the sentence (searched once per turn and text)."""
+        memo_key = (key, sentence.text)
+        if memo_key not in self._memo:
+            cueset = self.cues.flat.get(key)
+            hit = None
+            if cueset is not None:
+                lowered = self._lowered(sentence.text)
+                if lowered is None or self._fast[key].search(lowered):
+                    hit = cueset.search(sentence.text)
+            self._memo[memo_key] = hit
+        return self._memo[memo_key]
+
+    def _lowered(self, text: str) -> str | None:
+        """`text` lower-cased, or None when lower-casing would shift offsets (then no prefilter)."""
+        if text not in self._lower:
+            low = text.lower()
+            self._lower[text] = low if len(low) == len(text) else None
+        return self._lower[text]
 
     def note(self, label: str, value: str | bool, cue: str, m: re.Match, sentence: Sentence) -> None:
         start = sentence.start + m.start()
@@ -117,14 +166,17 @@ class _Reader:
 
     def first_of(self, prefix: str, sentence: Sentence, label: str | None, alias: dict[str, str] | None = None) -> str | None:
         """The first sub-label under `prefix` (file order) whose cues match, with its evidence."""
-        for name, cueset in self.cues.group(prefix):
-            hit = cueset.search(sentence.text)
+        for name in self._names(prefix):
+            hit = self.match(f"{prefix}.{name}", sentence)
             if hit:
                 name = (alias or {}).get(name, name)
                 if label is not None:
                     self.note(label, name, hit[0], hit[1], sentence)
                 return name
         return None
+
+    def _names(self, prefix: str) -> list[str]:
+        return self._groups.get(prefix, [])
 
     def drop(self, label: str, sentence: Sentence, value: str | bool | None = None) -> None:
         """Forget evidence for `label` found inside `sentence`."""
@@ -147,17 +199,25 @@ def _core(r: _Reader, s: Sentence) -> Sentence:
         after = next((b for b in breaks if b.start() >= m.end()), None)
         rest = core.text[after.end():].strip() if after else ""
         if rest and any(ch.isalnum() for ch in rest):
-            core = Sentence(rest, core.start + core.text.index(rest, after.end()))
-            continue
+            tail = Sentence(rest, core.start + core.text.index(rest, after.end()))
+            # Cut the purpose clause only when what follows is the question itself; in
+            # "想先了解一下哪里做得不够，这样我们才知道…" the purpose frame holds the question.
+            if s.is_question_mark or r.find("question_opener", tail) or r.find("question_opener", _strip_lead_in(tail)):
+                core = tail
+                continue
         before = [b for b in breaks if b.end() <= m.start()]
         head = core.text[: before[-1].start()].strip() if before else ""
         if head and any(ch.isalnum() for ch in head):
             core = Sentence(head, core.start)
         break
-    lead = _LEAD_IN.match(core.text)
-    if lead and lead.end() < len(core.text):
-        core = Sentence(core.text[lead.end():], core.start + lead.end())
-    return core
+    return _strip_lead_in(core)
+
+
+def _strip_lead_in(s: Sentence) -> Sentence:
+    lead = _LEAD_IN.match(s.text)
+    if lead and lead.end() < len(s.text):
+        return Sentence(s.text[lead.end():], s.start + lead.end())
+    return s
 
 
 def _is_question(r: _Reader, s: Sentence, core: Sentence) -> bool:
@@ -183,16 +243,15 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
     spins: list[str] = []
     moves: list[str] = []
     in_summary = False
+    leading_at: Sentence | None = None
     previous: Sentence | None = None  # the last statement, for "Does anything like that happen here?"
     previous_purpose = False
     for s in sentences:
         core = _core(r, s)
         question = _is_question(r, s, core)
-        indirect = False
         if not question and r.find("indirect_question", s):
             # "I'd like to understand what isn't working" asks; "I'd like to learn how you work" sets the agenda.
-            indirect = r.first_of("spin", core, None, _SPIN_ALIAS) is not None
-            question = indirect
+            question = r.first_of("spin", core, None, _SPIN_ALIAS) is not None
         labels.is_question |= question
 
         summary = r.find("summarises", s, "summarises")
@@ -215,9 +274,10 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         labels.mentions_price |= r.find("mentions_price", s, "mentions_price")
         system = r.find("addresses_system", s, "addresses_system")
         labels.addresses_system |= system
-        for cue, m in cues.get("irritators").finditer(s.text):
-            labels.irritators.append(m.group(0))
-            r.note("irritator", m.group(0), cue, m, s)
+        if r.match("irritators", s):
+            for cue, m in cues.get("irritators").finditer(s.text):
+                labels.irritators.append(m.group(0))
+                r.note("irritator", m.group(0), cue, m, s)
 
         sentence_moves = _objection_moves(r, s, question)
         moves += [m for m in sentence_moves if m not in moves]
@@ -231,17 +291,19 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
             kind = r.first_of("leading", s, "leading")
             if kind:
                 labels.leading, labels.leading_kind = True, kind
+                leading_at = s
         if permission or next_step or commitment or referral or "probe" in sentence_moves:
             continue
         if r.first_of("not_discovery", s, "not_discovery"):
             continue
         spin = r.first_of("spin", core, "spin", _SPIN_ALIAS)
         if spin is None and previous is not None and not previous_purpose and r.find("anaphora", core):
-            # A question about a case just shared takes the case's type ("… Is that something you see?").
-            spin = r.first_of("spin", previous, "spin", _SPIN_ALIAS)
-            if spin == "need_payoff":
-                r.drop("spin", previous)
-                spin = None
+            # "At a firm like yours, time entries got lost. Does anything like that happen here?" asks
+            # whether the case's difficulty occurs here: a problem question.
+            hit = r.match("spin.problem", previous) or r.match("spin.implication", previous)
+            if hit:
+                spin = "problem"
+                r.note("spin", spin, hit[0], hit[1], previous)
         if spin is None:
             spin = "situation"
             r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues", span=core.text, start=core.start, end=core.start + len(core.text)))
@@ -253,18 +315,19 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
     elif labels.proposes_next_step or labels.asks_commitment:
         labels.foc = framework.next_step
     labels.objection_moves = moves
-    if labels.leading:
-        labels.neutral_rewrite = neutral_rewrite(text, labels.leading_kind, lang)
+    if labels.leading and leading_at is not None:
+        cue = next((e.span for e in r.evidence if e.label == "leading"), None)
+        labels.neutral_rewrite = neutral_rewrite(leading_at.text, labels.leading_kind, lang, spin=labels.spin, cue_span=cue)
     labels.evidence = r.evidence
     return labels
 
 
 def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
     moves = []
-    for name, cueset in r.cues.group("objection_moves"):
+    for name in r._names("objection_moves"):
         if name == "probe" and not question:
             continue
-        hit = cueset.search(s.text)
+        hit = r.match(f"objection_moves.{name}", s)
         if hit:
             moves.append(name)
             r.note("objection_move", name, hit[0], hit[1], s)

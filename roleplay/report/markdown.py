@@ -68,7 +68,7 @@ def render_markdown(
         lines += [f"**{n}. {who}:** {turn.text}", ""]
         annotations = [
             f"> {_effect(f.item.effect)} {TITLES.get(f.dimension, f.dimension)}"
-            + (f' · "{f.item.quote}"' if f.item.quote else "")
+            + (f' · "{f.item.quote}"' if f.item.quote and f.item.quote != turn.text else "")
             + f" · `{f.item.rule}`"
             + (f" · {f.item.note}" if f.item.note else "")
             for f in findings_for_turn(call, n)

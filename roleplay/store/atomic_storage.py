@@ -28,10 +28,6 @@ def encode_json(data) -> bytes:
         return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def _no_constants(name: str):
-    raise ValueError(f"{name} is not allowed")
-
-
 def read_json_file(path: Path) -> dict | None:
     """The top-level object of a JSON database file; None if the file does not exist; CorruptFile otherwise."""
     try:
@@ -45,11 +41,11 @@ def read_json_file(path: Path) -> dict | None:
     if not raw.strip():
         raise CorruptFile(path, "file is empty")
     try:
-        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+        data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise CorruptFile(path, f"not UTF-8 text (byte {exc.start}), so not a database") from None
     except json.JSONDecodeError as exc:
-        raise CorruptFile(path, f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+        raise CorruptFile(path, f"not valid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})") from None
     except (ValueError, RecursionError) as exc:
         raise CorruptFile(path, f"not valid JSON ({exc})") from None
     if not isinstance(data, dict):

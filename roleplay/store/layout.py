@@ -11,6 +11,10 @@ from pathlib import Path
 from roleplay.store.atomic_storage import CorruptFile
 
 MAX_ID_LENGTH = 150
+"""In UTF-8 bytes, so that `<id>.review.json` stays within a file system's 255-byte name limit."""
+
+SIDECARS = (".review.json",)
+"""Files kept beside a call in calls/ (`<id>.review.json`: trainer notes, see reviews.py); not call files."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,10 @@ class Layout:
     def call_files(self) -> list[Path]:
         if not self.calls.is_dir():
             return []
-        return sorted(Path(e.path) for e in os.scandir(self.calls) if e.name.endswith(".json") and e.is_file())
+        return sorted(
+            Path(e.path) for e in os.scandir(self.calls)
+            if e.name.endswith(".json") and not e.name.endswith(SIDECARS) and not e.name.startswith(".") and e.is_file()
+        )
 
     def new_dir(self, parent: Path, label: str, now: datetime) -> Path:
         """A fresh directory named after the time, e.g. backups/20250101-120000-repair."""
@@ -74,10 +81,12 @@ def call_id_problem(call_id: object) -> str | None:
     """Why `call_id` cannot name a call file, or None if it can."""
     if not isinstance(call_id, str) or not call_id:
         return "is empty"
-    if len(call_id) > MAX_ID_LENGTH:
-        return f"is longer than {MAX_ID_LENGTH} characters"
+    if len(call_id.encode("utf-8", "surrogatepass")) > MAX_ID_LENGTH:
+        return f"is longer than {MAX_ID_LENGTH} bytes"
     if call_id.startswith("."):
         return "starts with '.'"
+    if (call_id + ".json").endswith(SIDECARS):
+        return "ends like the file name of a call's notes"
     for ch in call_id:
         if ch in "/\\" or unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn", "Zl", "Zp"):
             return f"contains {ch!r}, which cannot be part of a file name"
@@ -106,9 +115,9 @@ def index_rows(raw: dict, path: Path) -> list[dict]:
     if not isinstance(table, dict):
         raise CorruptFile(path, "table `calls` is not an object")
     rows = list(table.values())
-    for key, row in zip(table, rows):
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-            raise CorruptFile(path, f"row {key} of table `calls` has no call id")
+    if not all(type(row) is dict and type(row.get("id")) is str for row in rows):
+        key = next(k for k, row in table.items() if not isinstance(row, dict) or not isinstance(row.get("id"), str))
+        raise CorruptFile(path, f"row {key} of table `calls` has no call id")
     return rows
 
 

@@ -14,8 +14,9 @@ repair, and a call file that could not be read when the store was migrated).
 Version history:
     1  index rows {id, scenario, rep, started, ended, outcome, overall, turns, engine, model} (some
        also `persona`); call documents {transcript, scorecard?}.
-    2  call documents carry `schema`; index rows always carry `persona` and no longer carry `turns`,
-       which changed on every turn and so made every turn rewrite index.json.
+    2  call documents carry `schema`; index rows always carry `persona`. (`turns` in a row is now the
+       count when the row was last written: final once the call has ended; listing reads the live count
+       of unfinished calls from their files, so a turn never has to rewrite index.json.)
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Database:
 
 
 def m002_call_schema_and_row_persona(db: Database) -> None:
-    """v2: call documents record their `schema`; index rows carry `persona` (from the call), not `turns`."""
+    """v2: call documents record their `schema`; index rows carry `persona` (copied from the call)."""
     personas = {}
     for call_id, doc in db.calls():
         personas[call_id] = doc["transcript"].get("persona")
@@ -50,7 +51,6 @@ def m002_call_schema_and_row_persona(db: Database) -> None:
             doc["schema"] = 2
             db.put_call(call_id, doc)
     for row in db.rows:
-        row.pop("turns", None)
         if row.get("persona") is None:
             row["persona"] = personas.get(row["id"])
 

@@ -14,19 +14,21 @@ from tinydb.table import Document
 
 from roleplay.domain.review import Review
 from roleplay.errors import RoleplayError, UnknownIdError
-from roleplay.store.store import Store, StoreCorrupt
+from roleplay.store.atomic_storage import CorruptFile
+from roleplay.store.store import Store, StoreConflict, validation_detail
 
 
-class ReviewConflict(RoleplayError):
+class ReviewConflict(StoreConflict):
     """The review changed on disk since it was loaded."""
 
 
 def review_path(store: Store, call_id: str) -> Path:
+    """`calls/<id>.review.json`, beside the call's own file (raises UnknownIdError for an id that cannot name one)."""
     call_path = store._call_path(call_id)
     return call_path.with_name(f"{call_id}.review.json")
 
 
-def _read(store: Store, path: Path, call_id: str) -> Review | None:
+def _read(store: Store, path: Path) -> Review | None:
     with store._reporting_corruption():
         doc = store._db(path).table("review").get(doc_id=1)
     if doc is None:
@@ -34,7 +36,7 @@ def _read(store: Store, path: Path, call_id: str) -> Review | None:
     try:
         return Review.model_validate(doc)
     except ValidationError as exc:
-        raise StoreCorrupt(f"{path}: not a review ({exc.errors()[0]['msg']}; the file was left as it is)") from None
+        raise store._corrupt(CorruptFile(path, f"not a review ({validation_detail(exc)})")) from None
 
 
 def load_review(store: Store, call_id: str) -> Review:
@@ -42,7 +44,7 @@ def load_review(store: Store, call_id: str) -> Review:
     path = review_path(store, call_id)
     if not path.exists():
         return Review(call_id=call_id)
-    return _read(store, path, call_id) or Review(call_id=call_id)
+    return _read(store, path) or Review(call_id=call_id)
 
 
 def save_review(store: Store, call_id: str, review: Review) -> Review:
@@ -58,10 +60,10 @@ def save_review(store: Store, call_id: str, review: Review) -> Review:
         raise UnknownIdError(f"unknown call '{call_id}' (see `roleplay list transcripts`)")
     path = review_path(store, call_id)
     with store._locked():
-        stored = _read(store, path, call_id) if path.exists() else None
+        stored = _read(store, path) if path.exists() else None
         if (stored.revision if stored else 0) != review.revision:
             raise ReviewConflict(f"{path}: the review was changed by someone else; reopen the call and try again")
         saved = review.model_copy(update={"revision": review.revision + 1})
-        with store._reporting_corruption():
+        with store._reporting_corruption(), store._writing(path):
             store._db(path).table("review").upsert(Document(saved.model_dump(mode="json"), doc_id=1))
     return saved

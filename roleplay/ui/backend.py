@@ -18,7 +18,7 @@ from roleplay.domain.persona import Persona
 from roleplay.domain.review import ReviewedCall
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.scorecard import Scorecard
-from roleplay.errors import RoleplayError, UnknownIdError
+from roleplay.errors import RoleplayError
 
 if TYPE_CHECKING:
     from roleplay.engines import Engine
@@ -36,6 +36,14 @@ OUTCOME_TEXT = {
     "ended_early": "ended early by the client",
     None: "in progress",
 }
+OUTCOME_SHORT = {
+    "advance": "next step",
+    "referral": "referral",
+    "continuation": "no next step",
+    "ended_early": "ended early",
+    None: "in progress",
+}
+"""Outcomes in a table column."""
 
 
 def _utc_now() -> datetime:
@@ -199,6 +207,3 @@ class Backend:
         except OSError as exc:
             raise RoleplayError(f"{path}: cannot write ({exc.strerror})") from None
         return path
-
-
-__all__ = ["Backend", "OUTCOME_TEXT", "StageGroup", "PersonaGroup", "UnknownIdError", "engine_label"]

@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from roleplay.errors import RoleplayError
-from roleplay.ui.backend import OUTCOME_TEXT
 from roleplay.ui.messages import CallFailed, ClientReplied
 from roleplay.ui.widgets.coach_panel import CoachPanel
 from roleplay.ui.widgets.conversation import Conversation, Utterance
@@ -27,6 +26,17 @@ _END = object()
 """Sent to the turn worker instead of text when the rep ends the call."""
 
 
+def call_over_text(outcome: str | None, rep_ended: bool, client: str) -> str:
+    """One sentence saying who ended the call and how it went."""
+    if outcome == "advance":
+        return f"{client} agreed a next step."
+    if outcome == "referral":
+        return f"{client} referred you to a colleague."
+    if outcome == "ended_early":
+        return f"{client} ended the call early."
+    return ("You ended the call" if rep_ended else f"{client} closed the call") + " with no next step agreed."
+
+
 class CallScreen(Screen):
     """One call with a simulated client."""
 
@@ -35,7 +45,7 @@ class CallScreen(Screen):
         Binding("ctrl+o", "set_mode('assessment')", "Assessment mode", priority=True),
         Binding("ctrl+o", "set_mode('practice')", "Practice mode", priority=True),
         Binding("ctrl+l", "end_call", "End call", priority=True),
-        Binding("enter", "scorecard", "Scorecard"),
+        Binding("enter", "scorecard", "Scorecard", priority=True),
         Binding("pageup", "scroll('page_up')", "Scroll up", show=False),
         Binding("pagedown", "scroll('page_down')", "Scroll down", show=False),
     ]
@@ -95,7 +105,7 @@ class CallScreen(Screen):
 
     def _apply_mode(self) -> None:
         practice = self.mode == "practice"
-        self.sub_title = "practice mode: feedback as you go" if practice else "assessment mode: feedback after the call"
+        self.sub_title = "practice" if practice else "assessment"
         self.query_one("#coach").display = practice
         self.refresh_bindings()
 
@@ -104,7 +114,7 @@ class CallScreen(Screen):
         if action == "set_mode":
             return not ended and parameters[0] != self.mode
         if action == "hint":
-            return None if (ended or self.mode != "practice") else True
+            return False if ended else (self.mode == "practice" or None)
         if action == "end_call":
             return not ended
         if action == "scorecard":
@@ -203,13 +213,13 @@ class CallScreen(Screen):
         self.query_one("#coach", CoachPanel).show(s.last_labels, s.director.state, s.last_move, self.client_name)
 
     def _show_call_over(self) -> None:
-        outcome = OUTCOME_TEXT.get(self.session.outcome, str(self.session.outcome))
-        who = "You" if self._rep_ended else self.client_name
         over = Text()
         over.append("Call over. ", style="bold")
-        over.append(f"{who} ended the call: {outcome}.")
+        over.append(call_over_text(self.session.outcome, self._rep_ended, self.client_name))
+        over.append(" Press Enter for your scorecard.")
         move = self.session.last_move
-        if not self._rep_ended and move is not None and move.reason and self.mode == "practice":
+        failed = self.session.outcome not in self.session.scenario.success
+        if failed and not self._rep_ended and move is not None and move.reason and self.mode == "practice":
             over.append(f"\nWhy: {move.reason}", style="italic")
         status = self.query_one("#call-over", Static)
         status.update(over)
@@ -223,6 +233,10 @@ class CallScreen(Screen):
     def action_scorecard(self) -> None:
         if not self.session.ended or self._finished:
             return
+        try:
+            self.backend.finish(self.session)
+        except RoleplayError as exc:  # e.g. the store is locked by another process: let the rep try again
+            self.notify(str(exc), title="Scorecard not saved", severity="error", timeout=10)
+            return
         self._finished = True
-        scorecard = self.backend.finish(self.session)
-        self.app.show_scorecard(self.session.transcript.id, scorecard=scorecard, replace=True)
+        self.app.show_scorecard(self.session.transcript.id, replace=True)

@@ -9,18 +9,19 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from roleplay.ui.backend import OUTCOME_TEXT
+from roleplay.ui.backend import OUTCOME_SHORT
 from roleplay.ui.format import short_date
+from roleplay.ui.widgets.pickers import OpenTable
 
 if TYPE_CHECKING:
     from roleplay.ui.backend import Backend
 
-FIELDS = ("rep", "scenario", "date")
+FIELDS = ("rep", "scenario", "date", "outcome")
 
 
 def filter_calls(rows: list[dict], query: str, titles: dict[str, str] | None = None) -> list[dict]:
-    """Rows matching every word of `query`. `rep:ana`, `scenario:price` and `date:2026-05` match one field;
-    a bare word matches any of them. Case does not matter; the scenario's title counts as its name."""
+    """Rows matching every word of `query`. `rep:ana`, `scenario:price`, `date:2026-05` and `outcome:early`
+    match one field; a bare word matches any of them. Case does not matter; a scenario's title counts as its name."""
     titles = titles or {}
 
     def fields(row: dict) -> dict[str, str]:
@@ -29,6 +30,7 @@ def filter_calls(rows: list[dict], query: str, titles: dict[str, str] | None = N
             "rep": (row.get("rep") or "").lower(),
             "scenario": f"{scenario} {titles.get(scenario, '')}".lower(),
             "date": short_date(row.get("started")).lower(),
+            "outcome": f"{row.get('outcome') or ''} {OUTCOME_SHORT.get(row.get('outcome'), '')}".lower(),
         }
 
     terms = []
@@ -48,7 +50,6 @@ class CallsScreen(Screen):
     """Find a stored call and open it."""
 
     BINDINGS = [
-        Binding("enter", "open", "Open call"),
         Binding("slash", "filter", "Filter"),
         Binding("escape", "back", "Back"),
     ]
@@ -62,16 +63,16 @@ class CallsScreen(Screen):
         yield Header()
         filter_input = Input(placeholder="filter: words, or rep:NAME scenario:ID date:2026-05", id="filter")
         yield filter_input
-        table = DataTable(id="calls", cursor_type="row", zebra_stripes=True)
+        table = OpenTable(id="calls", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="calls-count")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Stored calls"
-        self.sub_title = "open one to replay it, add notes and override scores"
+        self.sub_title = "replay, annotate, export"
         table = self.query_one("#calls", DataTable)
-        table.add_columns("Started", "Name", "Scenario", "Outcome", "Score", "Turns")
+        table.add_columns("Started", "Name", "Score", "Turns", "Outcome", "Scenario")
         self._rows = self.backend.recent_calls()
         self._show(self._rows)
         table.focus()
@@ -91,10 +92,10 @@ class CallsScreen(Screen):
             table.add_row(
                 short_date(row.get("started")),
                 row.get("rep") or "",
+                "—" if overall is None else f"{overall:>3.0f}",
+                f"{row.get('turns', ''):>3}",
+                OUTCOME_SHORT.get(row.get("outcome"), row.get("outcome") or ""),
                 self.backend.scenario_title(row.get("scenario")),
-                OUTCOME_TEXT.get(row.get("outcome"), row.get("outcome") or ""),
-                "—" if overall is None else f"{overall:.0f}",
-                str(row.get("turns", "")),
                 key=row["id"],
             )
         shown = f"{len(rows)} of {len(self._rows)} calls" if len(rows) != len(self._rows) else f"{len(rows)} calls"
@@ -108,19 +109,6 @@ class CallsScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_stored_call(event.row_key.value)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
-            return self.focused is not None and self.focused.id == "calls"
-        return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
-
-    def action_open(self) -> None:
-        table = self.query_one("#calls", DataTable)
-        if table.row_count:
-            self.app.open_stored_call(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()

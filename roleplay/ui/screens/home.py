@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.padding import Padding
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,8 +14,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList,
 from textual.widgets.option_list import Option
 
 from roleplay.report.text import TITLES
-from roleplay.ui.backend import OUTCOME_TEXT
+from roleplay.ui.backend import OUTCOME_SHORT
 from roleplay.ui.format import short_date
+from roleplay.ui.widgets.pickers import OpenTable, ScenarioList
 
 if TYPE_CHECKING:
     from roleplay.domain.scenario import Scenario
@@ -57,12 +59,11 @@ class HomeScreen(Screen):
     """Choose a scenario and start a call, or open a stored one."""
 
     BINDINGS = [
-        Binding("enter", "start", "Start call"),
         Binding("s", "start", "Start call", show=False),
-        Binding("enter", "open_call", "Open call"),
         Binding("c", "calls", "Stored calls"),
         Binding("n", "focus_name", "Your name"),
         Binding("question_mark", "app.help", "Help", show=False),
+        Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
     def __init__(self, backend: Backend, rep: str | None = None, scenario_id: str | None = None):
@@ -76,25 +77,26 @@ class HomeScreen(Screen):
         with Horizontal(id="home-body"):
             options: list[Option] = []
             for group in self.backend.scenario_groups():
-                options.append(Option(Text(group.stage.upper(), style="bold"), disabled=True))
+                options.append(Option(Text(f"{group.stage.capitalize()} stage", style="bold"), disabled=True))
                 for pg in group.personas:
                     p = pg.persona
-                    options.append(Option(Text(f" {p.name} · {p.level}", style="italic"), disabled=True))
+                    persona = Text(f"{p.name} · {p.level}", style="italic")
+                    options.append(Option(Padding(persona, (0, 0, 0, 1)), disabled=True))
                     for s in pg.scenarios:
-                        prompt = Text(f"   {s.title} ")
-                        prompt.append(f"[{s.difficulty}]", style="dim")
-                        options.append(Option(prompt, id=s.id))
-            scenarios = OptionList(*options, id="scenarios")
+                        prompt = Text(f"{s.title} ")
+                        prompt.append(f"· {s.difficulty}", style="dim")
+                        options.append(Option(Padding(prompt, (0, 0, 0, 3)), id=s.id))
+            scenarios = ScenarioList(*options, id="scenarios")
             scenarios.border_title = "Scenarios"
             yield scenarios
             with VerticalScroll(id="card") as card:
                 card.border_title = "Before the call"
                 yield Static(id="card-text")
         with Horizontal(id="home-bar"):
-            yield Label("Your name ")
-            yield Input(self.rep, placeholder="rep", id="rep-name", compact=True)
+            yield Label("Name ")
+            yield Input(self.rep, placeholder="your name (optional)", id="rep-name", compact=True)
             yield Static(Text.assemble(("Engine ", "bold"), self.backend.engine_label), id="engine")
-        recent = DataTable(id="recent", cursor_type="row", zebra_stripes=True)
+        recent = OpenTable(id="recent", cursor_type="row", zebra_stripes=True)
         recent.border_title = "Recent calls"
         yield recent
         yield Static("No calls yet. Pick a scenario and press Enter to start one.", id="no-calls")
@@ -104,7 +106,7 @@ class HomeScreen(Screen):
         self.title = "roleplay"
         self.sub_title = "practise a discovery call"
         table = self.query_one("#recent", DataTable)
-        table.add_columns("Started", "Name", "Scenario", "Outcome", "Score")
+        table.add_columns("Started", "Name", "Score", "Outcome", "Scenario")
         self._load_recent()
         scenarios = self.query_one("#scenarios", OptionList)
         if self.initial_scenario:
@@ -127,9 +129,9 @@ class HomeScreen(Screen):
             table.add_row(
                 short_date(row.get("started")),
                 row.get("rep") or "",
+                "—" if overall is None else f"{overall:>3.0f}",
+                OUTCOME_SHORT.get(row.get("outcome"), row.get("outcome") or ""),
                 self.backend.scenario_title(row.get("scenario")),
-                OUTCOME_TEXT.get(row.get("outcome"), row.get("outcome") or ""),
-                "—" if overall is None else f"{overall:.0f}",
                 key=row["id"],
             )
         table.display = bool(rows)
@@ -154,31 +156,15 @@ class HomeScreen(Screen):
         self.action_start()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#scenarios").focus()
+        self.action_start()  # Enter in the name field starts the highlighted scenario
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_stored_call(event.row_key.value)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        focused = self.focused
-        if action == "start":
-            return focused is None or focused.id in ("scenarios", "card")
-        if action == "open_call":
-            return focused is not None and focused.id == "recent"
-        return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
 
     def action_start(self) -> None:
         scenario_id = self.selected_scenario
         if scenario_id:
             self.app.start_call(scenario_id, self.query_one("#rep-name", Input).value)
-
-    def action_open_call(self) -> None:
-        table = self.query_one("#recent", DataTable)
-        if table.row_count:
-            self.app.open_stored_call(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
     def action_calls(self) -> None:
         self.app.show_calls()

@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from roleplay.report.text import TITLES
 from roleplay.review import findings
 from roleplay.ui.backend import OUTCOME_TEXT
+from roleplay.ui.widgets.pickers import OpenTable
 from roleplay.ui.widgets.score_bar import ScoreBar
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ class ScorecardScreen(Screen):
     """How the call went, dimension by dimension, with every point traced to a turn."""
 
     BINDINGS = [
-        Binding("enter", "open_evidence", "Open turn in replay"),
         Binding("r", "replay", "Replay call"),
         Binding("a", "again", "Practise again"),
         Binding("escape", "home", "Home"),
@@ -55,16 +55,18 @@ class ScorecardScreen(Screen):
         yield Static(summary, id="score-summary")
         weights = self.backend.weights(t.scenario)
         total = sum(weights.values()) or 1
-        with Vertical(id="scores"):
-            yield ScoreBar("Overall", sc.overall if sc else None, id="overall")
-            for key, dim in (sc.dimensions.items() if sc else []):
-                share = weights.get(key, 0) / total
-                yield ScoreBar(TITLES.get(key, key), dim.score, note=f"{share:>3.0%}", classes="dimension")
-        table = DataTable(id="evidence", cursor_type="row")
+        with Horizontal(id="score-top"):
+            with Vertical(id="scores"):
+                yield ScoreBar("Overall", sc.overall if sc else None, id="overall")
+                for key, dim in (sc.dimensions.items() if sc else []):
+                    share = weights.get(key, 0) / total
+                    yield ScoreBar(TITLES.get(key, key), dim.score, note=f"{share:.0%}", classes="dimension")
+            with VerticalScroll(id="tips"):  # focusable, so long tips can be scrolled from the keyboard
+                yield Static(self._tips())
+        table = OpenTable(id="evidence", cursor_type="row")
         table.border_title = "Evidence · Enter opens the call at that turn"
         yield table
         yield Static(id="evidence-detail")
-        yield Static(self._tips(), id="tips")
         yield Footer()
 
     def _tips(self) -> Text:
@@ -100,6 +102,8 @@ class ScorecardScreen(Screen):
             detail.append(item.rule, style="bold")
             if item.note:
                 detail.append(f"  {item.note}")
+            if item.quote:
+                detail.append(f"\n“{item.quote}”", style="italic")
         self.query_one("#evidence-detail", Static).update(detail)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -107,9 +111,6 @@ class ScorecardScreen(Screen):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(event.cursor_row)
-
-    def action_open_evidence(self) -> None:
-        self._open(self.query_one("#evidence", DataTable).cursor_row)
 
     def _open(self, row: int) -> None:
         if not self._findings:

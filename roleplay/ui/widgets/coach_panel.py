@@ -50,8 +50,6 @@ def describe_turn(labels: UtteranceLabels) -> list[tuple[str, str]]:
     if labels.spin:
         kind = GOOD if labels.spin in ("implication", "need_payoff", "problem") else NOTE
         lines.append((kind, SPIN_TEXT[labels.spin] + _quote(labels, "spin")))
-    elif labels.is_question:
-        lines.append((NOTE, "A question"))
     if labels.leading:
         kind = LEADING_TEXT.get(labels.leading_kind or "", "leading")
         lines.append((BAD, f"Leading ({kind}):{_quote(labels, 'leading') or ' ' + labels.text}"))
@@ -77,7 +75,7 @@ def describe_turn(labels: UtteranceLabels) -> list[tuple[str, str]]:
     if labels.asks_commitment:
         lines.append((NOTE, "You asked for a commitment"))
     if not lines:
-        lines.append((NOTE, "A statement, no question"))
+        lines.append((NOTE, "A question" if labels.is_question else "A statement, no question"))
     return lines
 
 

@@ -25,6 +25,8 @@ class Utterance(Static):
         body.append("\n")
         body.append(self.text or "…", style="" if self.text else "dim")
         self.update(body)
+        if isinstance(self.parent, Conversation):
+            self.parent._follow()
 
     def append(self, chunk: str) -> None:
         self.text += chunk
@@ -36,18 +38,20 @@ class Utterance(Static):
 
 
 class Conversation(VerticalScroll):
-    """The call so far; stays scrolled to the newest turn unless the user scrolls up."""
+    """The call so far, scrolled to the newest turn as it arrives."""
 
-    def on_mount(self) -> None:
-        self.anchor()
+    def _follow(self) -> None:
+        self.call_after_refresh(self.scroll_end, animate=False)
 
     def add_turn(self, speaker: str, name: str, text: str = "") -> Utterance:
         utterance = Utterance(speaker, name, text)
         self.mount(utterance)
+        self._follow()
         return utterance
 
     def add_aside(self, text: str, kind: str = "hint") -> Static:
         """A line that is not part of the call: a hint, or a notice that the call ended."""
         aside = Static(Text(text), classes=f"aside {kind}")
         self.mount(aside)
+        self._follow()
         return aside

@@ -17,23 +17,24 @@ def score_style(score: float | None) -> str:
 
 
 class ScoreBar(Widget):
-    """`Discovery (SPIN/FOC)   ████████████░░░░░░   76  25%`, sized to the widget's width."""
+    """`Discovery (SPIN/FOC)  ████████████░░░░░░  76  25%`, sized to the widget's width."""
 
     DEFAULT_CSS = """
     ScoreBar { height: 1; }
     """
 
-    def __init__(self, label: str, score: float | None, note: str = "", *, label_width: int = 22,
-                 id: str | None = None, classes: str | None = None):
+    def __init__(self, label: str, score: float | None, note: str = "", *, label_width: int = 21,
+                 note_width: int = 4, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.label = label
         self.score = score
         self.note = note
         self.label_width = label_width
+        self.note_width = note_width
 
     def render(self) -> Text:
         number = "n/a" if self.score is None else f"{self.score:.0f}"
-        tail = f" {number:>4}" + (f"  {self.note}" if self.note else "")
+        tail = f" {number:>3} {self.note:>{self.note_width}}"
         bar_width = max(4, self.size.width - self.label_width - 1 - len(tail))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{self.label:<{self.label_width}.{self.label_width}} ")
