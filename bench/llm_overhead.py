@@ -41,14 +41,12 @@ def situations(library):
     call = CallSession(library, "path_3_power_holder")
     call.start()
     out = []
-    for label, line in [("plain move (acknowledge_purpose)",
-                          "So I can suggest something relevant, may I first ask about your priorities?"),
-                         ("fact move (answer)",
-                          "What are the biggest challenges in delivering the growth the board is asking of you?")]:
+    for label, line in [("plain move", "So I can suggest something relevant, may I first ask about your priorities?"),
+                        ("fact move", "What are the biggest challenges in delivering the growth the board is asking of you?")]:
         history = list(call.transcript.turns) + [call.transcript.turns[0].model_copy(update={"speaker": "rep",
                                                                                              "text": line})]
         call.send(line)
-        out.append((label, call.persona, call.last_move, history))
+        out.append((f"{label} ({call.last_move.kind})", call.persona, call.last_move, history))
     return out
 
 

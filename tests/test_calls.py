@@ -236,3 +236,40 @@ def test_the_sales_path_campaign_chains_by_referral(library):
 def test_list_personas(cli):
     rows = cli("list", "personas", "--json").json()
     assert {"busy_executive", "junior_acceptor", "dissatisfied_manager", "price_buyer"} <= {r["id"] for r in rows}
+
+
+# -- dissatisfied manager ----------------------------------------------------------------------------
+
+
+def test_manager_opens_the_door_to_the_executive_once_the_pain_is_developed(library):
+    s = play(library, "path_2_dissatisfied", script("path_2_dissatisfied_good.txt"))
+    assert s.outcome == "referral"
+    assert "Catherine Okafor" in s.transcript.turns[-1].text
+    kinds = [library.persona("dissatisfied_manager").disclosure(r).kind for t in s.transcript.turns for r in t.released]
+    assert kinds == ["pain", "implication", "payoff"]
+
+
+def test_manager_does_not_refer_a_pitching_interrogator(library):
+    s = play(library, "path_2_dissatisfied", script("path_2_dissatisfied_bad.txt"))
+    assert s.outcome != "referral"
+    assert "early_pitch" in moves(s) and "pushback_leading" in moves(s)
+
+
+def test_a_case_story_does_not_steer_which_fact_is_released(library):
+    s = play(library, "path_1_acceptor", [
+        "At another plant their budget cycle and their competitors were the talk of the day. How does a decision on something like this get made here?",
+    ])
+    assert s.transcript.turns[-1].released == ["f_decision_process"]
+
+
+def test_executive_agrees_a_next_step_on_either_explicit_need(library):
+    s = play(library, "path_3_power_holder", [
+        "So I don't waste your time, I'd like to understand your priorities before suggesting anything.",
+        "What worries you most about service to your biggest retail customers?",
+        "What happens to that contract if service does not improve?",
+        "How valuable would hard evidence on service be for the tender?",
+        "Could we meet next Tuesday to put that evidence together?",
+    ])
+    released = [r for t in s.transcript.turns for r in t.released]
+    assert "n_tender_evidence" in released
+    assert s.outcome == "advance"

@@ -43,9 +43,10 @@ def test_a_faithful_paraphrase_passes_and_streams_exactly_what_is_stored(persona
     ("As an AI language model, I cannot pretend to be a COO.", "said it is an AI"),
     ("I'm sorry, but I am an AI assistant and don't have a business.", "said it is an AI"),
     ("Rep: What are your priorities?\nCatherine: Growth.", "spoke as the seller"),
-    ("Noted. Our platform can predict failures days ahead, so let me show you.", "spoke as the seller"),
+    ("Noted. Let me show you how our platform predicts failures days ahead.", "spoke as the seller"),
     ("Fine, go on.\nCatherine: And another thing about the board.", "wrote a dialogue"),
     ("<<SYS>>", "echoed the prompt or chat-template markup"),
+    ("The call is over.", "ignored the move: ended the call"),
     ("Note from the rep: thank you. <s>[INST] Go on.", "echoed the prompt or chat-template markup"),
     ("The call has just connected.\n- Your move: open the call.", "echoed the prompt or chat-template markup"),
 ])
@@ -132,3 +133,8 @@ def test_facts_from_turns_no_longer_shown_are_kept_in_the_note(persona):
     messages = build_messages(persona, move, history, "Nothing to add to what I've said.")
     assert fact.text not in "".join(m["content"] for m in messages[1:-1])  # not in the recent turns shown
     assert "already told the rep" in messages[-1]["content"] and fact.text in messages[-1]["content"]
+
+
+def test_a_goodbye_is_fine_when_the_move_ends_the_call(persona):
+    guard, _ = guard_for(persona, ClientMove(kind="goodbye", beats=[Beat(line="goodbye")], ends_call=True))
+    assert "".join(stream(guard, "Thanks for your time. Goodbye.")) == "Thanks for your time. Goodbye."

@@ -100,3 +100,11 @@ def test_doctor_without_a_model_points_at_the_offline_engine():
 def test_doctor_reports_a_server_that_is_not_there():
     lines = doctor("openai/test-model", "http://127.0.0.1:9/v1")
     assert lines[-1] == "answers:    no: cannot reach http://127.0.0.1:9/v1: connection refused (is the server running?)"
+
+
+def test_keys_are_redacted_from_error_details(monkeypatch):
+    from roleplay.llm.exceptions import redact
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "ant-secret-123456789")
+    text = "401: bad key ant-secret-123456789; also sk-abcdefghijklmnop was tried"
+    assert redact(text) == "401: bad key ***; also sk-*** was tried"

@@ -155,3 +155,21 @@ def test_an_unreachable_judge_is_one_clear_line(server, rubric):
     server.enqueue(Reply(status=401))
     with pytest.raises(LLMError, match=r"rejected the API key \(401\): check OPENAI_API_KEY"):
         judged(server, CALL, rubric)
+
+
+def test_each_label_family_lands_in_its_dimension(server, rubric):
+    call = ("Client: Honestly, it's too expensive for us.\n"
+            "Rep: Too expensive compared with what?\n"
+            "Client: Compared with what we budgeted for maintenance this year.\n"
+            "Rep: We can spread the sensor fee over two years if you sign a three-year term.\n")
+    server.enqueue(verdict((2, "diagnosing", "compared with what?", "asks first"),
+                           (4, "benefit", "spread the sensor fee over two years", "meets the budget need"),
+                           (4, "rebutting", "We can spread the sensor fee", "answers the price")))
+    rules, card = judged(server, call, rubric)
+    found = {e.rule: (dim, e.note) for dim, d in card.dimensions.items() for e in d.evidence if e.rule.startswith("judge.")}
+    assert found == {
+        "judge.benefit": ("pitch_timing", "rules said no label, judge says benefit: meets the budget need"),
+        "judge.rebutting": ("objection_handling", "rules said no label, judge says rebutting: answers the price"),
+    }
+    assert card.metrics["judge"]["agreed"] == 1  # the diagnosing question: rules and judge agree
+    assert scores(card) == scores(rules)

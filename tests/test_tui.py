@@ -198,7 +198,7 @@ async def test_pitch_first_opening_ends_the_call_and_the_scorecard_is_stored(bui
         assert call.session.ended and call.session.outcome == "ended_early"
         over = text_of(call.query_one("#call-over", Static))
         assert "Call over. Catherine Okafor ended the call early." in over
-        assert "Why: Presenting features before any need was stated" in " ".join(over.split())
+        assert f"Why: {call.session.last_move.reason}" in " ".join(over.split())
         assert not call.query_one("#say").display, "nothing more can be said"
         coach = text_of(call.query_one("#coach-turn", Static))
         assert "✗ Feature pitch: “Our platform uses AI" in coach
@@ -216,8 +216,12 @@ async def test_pitch_first_opening_ends_the_call_and_the_scorecard_is_stored(bui
         assert bars["Overall"] == stored.overall
         assert bars["Pitch timing"] == stored.dimensions["pitch_timing"].score
         evidence = rows_of(scorecard.query_one("#evidence", DataTable))
-        assert ["2", "Pitch timing", "-35", "“Our platform uses AI”"] in evidence
-        assert "Hold features until the client has said what they need" in text_of(scorecard.query_one("#tips Static", Static))
+        pitch = next(e for e in stored.dimensions["pitch_timing"].evidence if e.turn == 2)
+        assert pitch.effect < 0
+        assert ["2", "Pitch timing", f"{pitch.effect:+.0f}", f"“{pitch.quote}”"] in evidence
+        tips = " ".join(text_of(scorecard.query_one("#tips Static", Static)).split())
+        assert stored.dimensions["pitch_timing"].tips
+        assert all(tip in tips for tip in stored.dimensions["pitch_timing"].tips)
 
 
 async def test_practice_panel_reads_each_turn_and_assessment_mode_hides_it(build):
@@ -235,7 +239,7 @@ async def test_practice_panel_reads_each_turn_and_assessment_mode_hides_it(build
         assert f"Try: “{call.session.last_labels.neutral_rewrite}”" in coach
         client = text_of(call.query_one("#coach-client", Static))
         assert "Patience  ●●●○ 3/4" in client, "the leading question cost patience"
-        assert "A leading question" in text_of(call.query_one("#coach-why", Static))
+        assert call.session.last_move.reason in " ".join(text_of(call.query_one("#coach-why", Static)).split())
 
         await pilot.press("ctrl+t")
         hint = call.query(".aside").last()
@@ -282,10 +286,12 @@ class GatedEngine:
         self.gated = False
         self.first_word_shown = threading.Event()
         self.release = threading.Event()
+        self.words: list[str] = []
 
     def voice(self, persona, move, history, seed, on_chunk=None):
         reply = self.inner.voice(persona, move, history, seed)
-        for i, word in enumerate(reply.text.split(" ")):
+        self.words = reply.text.split(" ")
+        for i, word in enumerate(self.words):
             on_chunk(word if i == 0 else " " + word)
             if i == 0 and self.gated:
                 self.first_word_shown.set()
@@ -305,12 +311,12 @@ async def test_client_reply_appears_as_it_streams(build):
         await asyncio.to_thread(engine.first_word_shown.wait, 5)
         await pilot.pause()
         streaming = app.screen.query(Utterance).last()
-        assert streaming.speaker == "client" and streaming.text == "That's"
+        assert len(engine.words) > 2
+        assert streaming.speaker == "client" and streaming.text == engine.words[0], "the first word, on its own"
         assert box.has_focus
         engine.release.set()
         await settle(pilot)
-        assert streaming.text == app.screen.session.transcript.turns[-1].text
-        assert streaming.text.startswith("That's ") and len(streaming.text.split()) > 2
+        assert streaming.text == " ".join(engine.words) == app.screen.session.transcript.turns[-1].text
 
 
 async def test_chinese_call_shows_the_client_and_reads_the_turn(build):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from roleplay.analysis.analyser import split_sentences
 from roleplay.director.moves import Beat, ClientMove
 from roleplay.director.state import DirectorState
 from roleplay.domain.labels import UtteranceLabels
@@ -163,18 +164,30 @@ class Director:
                           reason=f"The {rep.spin.replace('_', '-')} question drew out a {disclosure.kind}.")
 
     def _candidate(self, rep: UtteranceLabels) -> Disclosure | None:
-        open_ = [d for d in self.persona.disclosures if self.gate_open(d, rep.spin)]
-        if not open_:
-            return None
-        words = set(re.findall(r"[\w'-]+", rep.text.lower()))
-        text = rep.text.lower()
+        text = self._question_text(rep).lower()
+        words = set(re.findall(r"[\w'-]+", text))
 
         def hits(d: Disclosure) -> int:
             # Whole words for spaced languages; substrings for Chinese, which has no spaces.
             return sum(1 for t in d.topics if (t.lower() in words if t.isascii() else t in text))
 
-        best = max(open_, key=hits)  # max() keeps the first on ties: file order decides
-        return best
+        open_ = [d for d in self.persona.disclosures if self.gate_open(d, rep.spin)]
+        if open_:
+            return max(open_, key=hits)  # max() keeps the first on ties: file order decides
+        if rep.spin == "implication":
+            # Asking what a problem costs before it has surfaced: the client first names the
+            # problem itself, if the question is about it.
+            pains = [d for d in self.persona.disclosures if self.gate_open(d, "problem") and hits(d)]
+            if pains:
+                return max(pains, key=hits)
+        return None
+
+    @staticmethod
+    def _question_text(rep: UtteranceLabels) -> str:
+        """The sentence(s) that asked the question: a case told before it must not steer the answer."""
+        starts = [e.start for e in rep.evidence if e.label == "spin"]
+        sentences = [s.text for s in split_sentences(rep.text) if any(s.start <= a < s.start + len(s.text) for a in starts)]
+        return " ".join(sentences) or rep.text
 
     def gate_open(self, d: Disclosure, spin: str | None) -> bool:
         """Whether a question of type `spin` may release `d` now."""

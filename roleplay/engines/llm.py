@@ -123,13 +123,14 @@ def _assemble(system: str, shown: list[Turn], note: str) -> list[dict]:
 
 
 def reply_rules(persona: Persona, move: ClientMove, history: list[Turn], content: str) -> ReplyRules:
-    """What the reply to `move` must do: convey the facts it releases, add no numbers, stay short."""
+    """What the reply to `move` must do: convey the facts it releases, add no numbers, stay short, and
+    say goodbye only when the move ends the call."""
     facts = [persona.disclosure(b.disclosure).text for b in move.beats if b.line == "disclosure" and b.disclosure]
     sources = [content, persona.public_profile, persona.name, persona.company, *released_facts(persona, history),
                *(t.text for t in history)]
     cjk = persona.language == "zh"
     return ReplyRules(name=persona.name, facts=facts, allowed=allowed_numbers(sources),
-                      max_chars=max(160 if cjk else 400, 3 * len(content)))
+                      max_chars=max(160 if cjk else 400, 3 * len(content)), ends_call=move.ends_call)
 
 
 class LLMEngine:
@@ -158,7 +159,7 @@ class LLMEngine:
         content = self.scripted.voice(persona, move, history, seed).text
         messages = build_messages(persona, move, history, content)
         rules = reply_rules(persona, move, history, content)
-        max_tokens = max(120, min(500, len(content) // 2 + 80))
+        max_tokens = max(120, min(600, 2 * estimate_tokens(content) + 80))  # room to paraphrase, not to ramble
         breaks: list[str] = []
         for attempt in (1, 2):
             shown: list[str] = []

@@ -129,13 +129,16 @@ def rule_labels(transcript: Transcript) -> dict[int, dict[str, str | None]]:
     """What the rules say about each turn, per label family (turn number -> family -> label)."""
     reps, clients, _ = read_turns(transcript)
     out: dict[int, dict[str, str | None]] = {}
+    probed = False
     for r in reps:
         x = r.labels
         offer = "benefit" if x.cue_for("tied_to_client_need") else ("advantage" if x.pitch else None)
         moves = set(x.objection_moves)
+        answers = moves & {"value_reframe", "conditional_concession", "unconditional_concession"}
+        # An answer after a diagnosing question settles the objection; before one, it rebuts it.
         objection = "diagnosing" if "probe" in moves else (
-            "rebutting" if moves & {"value_reframe", "conditional_concession", "unconditional_concession"}
-            or x.irritators else None)
+            "rebutting" if (answers and not probed) or x.irritators else None)
+        probed = probed or "probe" in moves
         out[r.n] = {"spin": x.spin, "offer": offer, "objection": objection}
     for c in clients:
         need = "explicit_need" if c.labels.explicit_need else ("implied_need" if c.labels.implied_need else None)

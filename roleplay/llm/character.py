@@ -31,18 +31,23 @@ _SELLER_LABEL = re.compile(
     r"executive)|user|销售|销售代表|销售员)[ \t*_]*[:：]",
     re.IGNORECASE,
 )
+# Only unmistakable sales talk: a client may well say "our product" or "our software" about their own.
 _SELLER_TALK = re.compile(
-    r"\b(?:our|my) (?:product|platform|solution|software|offering|sensors?|subscription) (?:can|will|would|helps?|"
-    r"lets?|gives?|delivers?|is designed)\b"
-    r"|\bas (?:your|a|the) (?:sales ?rep|salesperson|sales representative|account (?:manager|executive))\b"
+    r"\bas (?:your|a|the) (?:sales ?rep|salesperson|sales representative|account (?:manager|executive))\b"
     r"|\b(?:let me|I'?d (?:love|like) to|allow me to) (?:show|demo|walk you through|tell you (?:about|how))\b.{0,20}\bour\b"
     r"|\b(?:book|schedule|set up) (?:you (?:in )?for )?a (?:demo|product demo)\b"
-    r"|我们的(?:产品|平台|方案|解决方案|系统)(?:可以|能够|能|会)",
+    r"|\bI(?:'d| would) be (?:happy|glad) to (?:send|share|show) you (?:a |our )?(?:demo|proposal|quote|pricing)\b",
     re.IGNORECASE,
 )
 _MARKUP = re.compile(
     r"<<\s*/?\s*SYS\s*>>|\[\s*/?\s*INST\s*\]|</?s>|<\|[A-Za-z_]+\|>|<(?:start|end)_of_turn>|</?(?:system|user|assistant)>"
     r"|\bnote from the (?:rep|director)\b|\byour move:|\bsay this now\b|\breply with \w+'s words only\b",
+    re.IGNORECASE,
+)
+_ENDING = re.compile(
+    r"\b(?:good-?bye|bye(?: now)?|the call is over|this call is over|we(?:'re| are) done(?: here)?|"
+    r"let'?s (?:stop|leave it|end it) (?:here|there)|(?:end|ending) (?:this|the|our) (?:call|meeting)|"
+    r"hang(?:ing)? up)\b|\bI (?:have|need) to go(?: now)?[.!,]|再见|到此为止|结束通话|先这样吧",
     re.IGNORECASE,
 )
 _ANY_LABEL = re.compile(r"(?m)^[ \t>*_\"“]*([^\s:：]{1,30}(?: [^\s:：]{1,30}){0,2})[ \t*_]*(?::[ \t]|：)")
@@ -238,6 +243,8 @@ class ReplyRules:
     """Disclosure texts this move releases: the reply must convey each one."""
     allowed: frozenset[float] = frozenset()
     max_chars: int = 600
+    ends_call: bool = False
+    """Whether this move ends the call; if not, a goodbye is the model ignoring the move."""
 
 
 # How a reply that breaks character (or carries a speaker label) usually begins. While the start of a
@@ -334,6 +341,8 @@ class ReplyGuard:
             raise CharacterBreak("spoke as the seller (wrote the rep's lines)")
         if m := _SELLER_TALK.search(text, pos):
             raise CharacterBreak(f"spoke as the seller ({m.group(0)!r})")
+        if not self.rules.ends_call and (m := _ENDING.search(text, pos)):
+            raise CharacterBreak(f"ignored the move: ended the call ({m.group(0)!r})")
         for m in _ANY_LABEL.finditer(text, pos):
             if m.start() > 0 and self._own_label(m.group(1)):
                 raise CharacterBreak(f"wrote a dialogue ({m.group(0).strip()!r})")

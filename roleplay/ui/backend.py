@@ -11,23 +11,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, get_args
 
-from roleplay.content import Library
 from roleplay.domain.persona import Persona
-from roleplay.domain.review import ReviewedCall
 from roleplay.domain.scenario import Scenario
-from roleplay.domain.scorecard import Scorecard
+from roleplay.domain.vocabulary import Level, Stage
 from roleplay.errors import RoleplayError
 
 if TYPE_CHECKING:
+    from roleplay.content import Library
+    from roleplay.domain.review import ReviewedCall
+    from roleplay.domain.scorecard import Scorecard
     from roleplay.engines import Engine
     from roleplay.grading import Rubric
     from roleplay.session import CallSession
     from roleplay.store import Store
 
-STAGES = ("need", "evaluation", "concerns", "implementation")
-LEVELS = ("executive", "manager", "junior")
+STAGES: tuple[str, ...] = get_args(Stage)
+"""In the order of a purchase."""
+LEVELS: tuple[str, ...] = get_args(Level)
 
 OUTCOME_TEXT = {
     "advance": "next step agreed",

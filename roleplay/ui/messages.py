@@ -13,7 +13,8 @@ from roleplay.domain.transcript import Turn
 class ClientReplied(Message):
     """The client finished a reply (the opening line, an answer, or the goodbye)."""
 
-    turn: Turn
+    turn: Turn | None
+    """None when the rep ended a call that was already over."""
     ended: bool
     """The call is over after this reply."""
 
@@ -25,8 +26,3 @@ class CallFailed(Message):
     error: str
 
 
-@dataclass
-class ReviewSaved(Message):
-    """A trainer's note or override was stored."""
-
-    call_id: str

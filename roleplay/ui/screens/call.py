@@ -67,7 +67,7 @@ class CallScreen(Screen):
         return self.session.persona.name
 
     def compose(self) -> ComposeResult:
-        p, s = self.session.persona, self.session.scenario
+        p = self.session.persona
         yield Header()
         yield Static(Text.assemble((p.name, "bold"), f", {p.title}, {p.company}"), id="call-who")
         with Horizontal(id="call-body"):

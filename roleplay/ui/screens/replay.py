@@ -86,14 +86,10 @@ class ReplayScreen(Screen):
         t = self.call.transcript
         self.title = self.backend.scenario_title(t.scenario)
         self.sub_title = "replay"
-        table = self.query_one("#score-table", DataTable)
-        table.add_column("Dimension", key="dimension")
-        table.add_column("Grader", key="grader")
-        table.add_column("Trainer", key="trainer")
-        table.add_column("Reason", key="reason")
         self._refresh_all()
         turns = self.query_one("#turns", OptionList)
-        turns.highlighted = self.start_turn - 1
+        if turns.option_count:
+            turns.highlighted = self.start_turn - 1
         turns.focus()
 
     def _refresh_all(self) -> None:
@@ -141,7 +137,10 @@ class ReplayScreen(Screen):
     def _refresh_scores(self) -> None:
         table = self.query_one("#score-table", DataTable)
         keep = table.cursor_row
-        table.clear()
+        table.clear(columns=True)  # columns too, so each one is sized to its new content
+        for key, label in (("dimension", "Dimension"), ("grader", "Grader"), ("trainer", "Trainer"),
+                           ("reason", "Reason")):
+            table.add_column(label, key=key)
         for row in dimension_rows(self.call):
             o = row.override
             table.add_row(TITLES.get(row.dimension, row.dimension), score_text(row.grader),
