@@ -273,3 +273,18 @@ def test_executive_agrees_a_next_step_on_either_explicit_need(library):
     released = [r for t in s.transcript.turns for r in t.released]
     assert "n_tender_evidence" in released
     assert s.outcome == "advance"
+
+
+# -- Chinese ------------------------------------------------------------------------------------------
+
+
+def test_chinese_executive_call_reaches_a_next_step(library):
+    s = play(library, "zh_power_holder", script("zh_power_holder_good.txt"))
+    assert s.outcome == "advance"
+    kinds = [library.persona("zh_busy_executive").disclosure(r).kind for t in s.transcript.turns for r in t.released]
+    assert kinds[-3:] == ["pain", "implication", "payoff"]
+
+
+def test_chinese_executive_ends_a_pitch_first_call(library):
+    s = play(library, "zh_power_holder", script("zh_power_holder_bad.txt"))
+    assert s.outcome == "ended_early" and len(s.transcript.rep_turns) == 1

@@ -86,9 +86,13 @@ def test_numbers_from_released_facts_the_profile_and_the_rep_are_allowed(persona
     assert 20 in allowed_numbers([history[0].text])
 
 
-def test_the_executives_assistant_is_not_an_ai_assistant(persona):
+@pytest.mark.parametrize("reply", [
+    "Good morning. My assistant said you asked for twenty minutes; you have fifteen. Go ahead.",
+    "Our own software can't cope with three plants, frankly. Go on.",
+    "I have to go back to the board with a plan, so make it count.",
+])
+def test_ordinary_client_talk_is_not_mistaken_for_a_break(persona, reply):
     guard, _ = guard_for(persona, ClientMove(kind="opening", beats=[Beat(line="opening")]))
-    reply = "Good morning. My assistant said you asked for twenty minutes; you have fifteen. Go ahead."
     assert "".join(stream(guard, reply)) == reply
 
 
