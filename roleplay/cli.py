@@ -402,7 +402,14 @@ def cmd_resume(args) -> int:
 
 
 def cmd_tui(args) -> int:
-    raise RoleplayError("the terminal app is not built yet; use `roleplay chat --scenario ID`")
+    from roleplay.ui.launch import launch
+
+    factory = None
+    if getattr(args, "model", None):
+        factory = lambda: _engine(args)  # noqa: E731 - one engine per call, made when the call starts
+    scenario = args.scenario if args.command == "practice" else None
+    replay_id = args.id if args.command == "replay" else None
+    return launch(args.content, scenario, replay_id, getattr(args, "rep", None), engine_factory=factory)
 
 
 COMMANDS = {

@@ -18,6 +18,8 @@ from roleplay.domain import Persona, Scenario
 from roleplay.errors import ContentError, UnknownIdError
 
 KINDS = ("personas", "scenarios", "rubrics", "frameworks")
+# libyaml's loader when present (several times faster; start-up reads every content file), else pure Python.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -48,7 +50,7 @@ def read_yaml(path: Path) -> object:
     except OSError as exc:
         raise ContentError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""

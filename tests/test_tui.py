@@ -396,6 +396,8 @@ async def test_trainer_overrides_a_score_and_the_graders_score_is_kept(build, st
         row = rows_of(table)[1]
         assert row[:4] == ["Neutral questions", f"{grader.dimensions['neutrality'].score:.0f}", "40",
                            "missed the leading tone (Tess)"]
+        reason = next(c for c in table.columns.values() if c.key == "reason")
+        assert reason.get_render_width(table) >= len("missed the leading tone (Tess)"), "the reason is not cut off"
         summary = text_of(replay.query_one("#replay-summary", Static))
         reviewed = overall_with_overrides(replay.call, app.backend.weights("path_3_power_holder"))
         assert f"overall {grader.overall:.0f} (trainer {reviewed:.0f})" in summary

@@ -246,6 +246,7 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
     leading_at: Sentence | None = None
     previous: Sentence | None = None  # the last statement, for "Does anything like that happen here?"
     previous_purpose = False
+    case_pitch: list[Sentence] = []
     for s in sentences:
         core = _core(r, s)
         question = _is_question(r, s, core)
@@ -262,9 +263,13 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         labels.summarises |= summary
         purpose = r.find("explains_purpose", s, "explains_purpose")
         labels.explains_purpose |= purpose
-        labels.shares_case |= r.find("shares_case", s, "shares_case")
-        if not tied and not question and not summary:
-            labels.pitch |= r.find("pitch", s, "pitch")
+        case = r.find("shares_case", s, "shares_case")
+        labels.shares_case |= case
+        if not tied and not question and not summary and r.find("pitch", s, "pitch"):
+            if case:
+                case_pitch.append(s)  # settled below: a case followed by a question is no pitch
+            else:
+                labels.pitch = True
         next_step = r.find("proposes_next_step", s, "proposes_next_step")
         commitment = r.find("asks_commitment", s, "asks_commitment")
         referral = r.find("asks_referral", s, "asks_referral")
@@ -309,6 +314,13 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
             r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues", span=core.text, start=core.start, end=core.start + len(core.text)))
         spins.append(spin)
 
+    for s in case_pitch:
+        # "We saw one retailer lose 2% of sales to empty shelves. What is that costing you?" shares a
+        # case to ask about it; the same case told on its own is a claim about our results.
+        if labels.is_question:
+            r.drop("pitch", s)
+        else:
+            labels.pitch = True
     if spins:
         labels.spin = max(spins, key=_SPIN_RANK.__getitem__)
         labels.foc = framework.from_spin.get(labels.spin)
@@ -335,6 +347,10 @@ def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
         # "Who sets the budget?" asks for the approver; it does not diagnose the objection.
         moves.remove("probe")
         r.drop("objection_move", s, "probe")
+    if question and "probe" in moves and "value_reframe" in moves:
+        # "Is it more than you pay for your current system?" diagnoses; a reframe is a statement.
+        moves.remove("value_reframe")
+        r.drop("objection_move", s, "value_reframe")
     if "conditional_concession" in moves and "unconditional_concession" in moves:
         # A discount traded for a condition is conditional ("if you sign for two years, 10% off").
         moves.remove("unconditional_concession")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -41,6 +42,22 @@ def _effect(value: float) -> tuple[str, str]:
     if not value:
         return ("±0", "dim")
     return (f"{value:+.0f}", "green" if value > 0 else "red")
+
+
+def _findings_grid(found: list, turn_text: str) -> Table:
+    """Effect beside each finding: dimension, quoted span, then the rule and its note, indented together."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=4, justify="right", no_wrap=True)
+    grid.add_column(ratio=1)
+    for f in found:
+        what = Text(TITLES.get(f.dimension, f.dimension), style="bold")
+        if f.item.quote and f.item.quote != turn_text:
+            what.append(f" “{f.item.quote}”")
+        what.append(f"\n{f.item.rule}", style="dim")
+        if f.item.note:
+            what.append(f" {f.item.note}")
+        grid.add_row(Text(*_effect(f.item.effect)), what)
+    return grid
 
 
 class ReplayScreen(Screen):
@@ -137,15 +154,20 @@ class ReplayScreen(Screen):
     def _refresh_scores(self) -> None:
         table = self.query_one("#score-table", DataTable)
         keep = table.cursor_row
-        table.clear(columns=True)  # columns too, so each one is sized to its new content
-        for key, label in (("dimension", "Dimension"), ("grader", "Grader"), ("trainer", "Trainer"),
-                           ("reason", "Reason")):
-            table.add_column(label, key=key)
+        rows = []
         for row in dimension_rows(self.call):
             o = row.override
-            table.add_row(TITLES.get(row.dimension, row.dimension), score_text(row.grader),
-                          Text(f"{o.score:.0f}", style="bold") if o else "",
-                          (o.reason + (f" ({o.author})" if o.author else "")) if o else "", key=row.dimension)
+            rows.append((row.dimension, [TITLES.get(row.dimension, row.dimension), score_text(row.grader),
+                                         f"{o.score:.0f}" if o else "",
+                                         (o.reason + (f" ({o.author})" if o.author else "")) if o else ""]))
+        # Widths are set from the content: a table refreshed while a dialog covers it would otherwise keep
+        # the widths of its old content and cut the new reason short.
+        table.clear(columns=True)
+        for i, label in enumerate(("Dimension", "Grader", "Trainer", "Reason")):
+            table.add_column(label, key=label.lower(),
+                             width=max([cell_len(label)] + [cell_len(cells[i]) for _, cells in rows]))
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
 
@@ -177,22 +199,11 @@ class ReplayScreen(Screen):
             parts.append(Text("Not graded (the call is unfinished).", style="dim"))
         elif not found:
             parts.append(Text("Nothing scored on this turn.", style="dim"))
+        if found:
+            parts.append(_findings_grid(found, turn.text))
         whole = call_findings(self.call) if n == 1 else []
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(width=4, justify="right", no_wrap=True)
-        grid.add_column(ratio=1)
-        for f in found + whole:
-            what = Text(TITLES.get(f.dimension, f.dimension), style="bold")
-            if f.item.turn is None:
-                what.append(" (whole call)", style="italic")
-            if f.item.quote and f.item.quote != turn.text:
-                what.append(f" “{f.item.quote}”")
-            what.append(f"\n{f.item.rule}", style="dim")
-            if f.item.note:
-                what.append(f" {f.item.note}")
-            grid.add_row(Text(*_effect(f.item.effect)), what)
-        if found or whole:
-            parts.append(grid)
+        if whole:  # shown with the first turn, so nothing the grader said is out of reach
+            parts += [Text("\nAbout the whole call", style="italic"), _findings_grid(whole, turn.text)]
         parts.append(Text("\nTrainer notes", style="bold underline"))
         notes = notes_for_turn(self.call, n)
         if not notes:
