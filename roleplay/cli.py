@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("file", metavar="FILE")
     c.add_argument("--scenario", metavar="ID")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--judge", metavar="MODEL", help="also ask an LLM judge (litellm model string); disagreements are shown")
+    c.add_argument("--api-base", metavar="URL", help="base URL of an OpenAI-compatible server for the judge")
+
+    c = sub.add_parser("doctor", help="say which model is configured and whether it answers")
+    engine_options(c)
 
     c = sub.add_parser("list", help="list personas, scenarios or stored transcripts")
     c.add_argument("what", choices=["personas", "scenarios", "transcripts"])
@@ -111,11 +116,15 @@ def _library(args):
 
 
 def _engine(args):
-    if getattr(args, "model", None):
-        raise RoleplayError("LLM engines are not available yet; run without --model for the offline engine")
-    from roleplay.engines import ScriptedEngine
+    """The offline engine, or the configured model (flags, then ROLEPLAY_MODEL, then the config file).
 
-    return ScriptedEngine()
+    A model that fails mid-call never stops the call: its turn is voiced offline and marked so.
+    """
+    from roleplay.engines.factory import make_engine
+    from roleplay.llm.config import load_config
+
+    cfg = load_config(getattr(args, "model", None), getattr(args, "api_base", None))
+    return make_engine(cfg.model, cfg.api_base, cfg.timeout, offline_fallback=True)
 
 
 def _rubric(args, rubric_id: str = "default"):
@@ -212,6 +221,28 @@ def cmd_chat(args) -> int:
     return _converse(args, session)
 
 
+def _stream_reply(session, line: str) -> None:
+    """Send one rep turn and print the client's reply as it streams; say so if it was voiced offline."""
+    name = session.persona.name
+    print(f"{name}: ", end="", flush=True)
+    engine = getattr(session.engine, "primary", session.engine)
+    if hasattr(engine, "on_discard"):
+        engine.on_discard = lambda reason: print(f"\n  (reply withdrawn: {reason})\n{name}: ", end="", flush=True)
+    streamed: list[str] = []
+
+    def on_chunk(text: str) -> None:
+        streamed.append(text)
+        print(text, end="", flush=True)
+
+    turn = session.send(line, on_chunk=on_chunk)
+    if not streamed:
+        print(turn.text, end="")
+    print()
+    if turn.voiced_by == "fallback":
+        note = getattr(getattr(session.engine, "last_reply", None), "note", "") or "the model's reply was replaced"
+        print(f"  (voiced offline: {note})")
+
+
 def _converse(args, session, resumed: bool = False) -> int:
     """The line-mode conversation shared by `chat` and `resume`."""
     sc, persona = session.scenario, session.persona
@@ -238,7 +269,7 @@ def _converse(args, session, resumed: bool = False) -> int:
             continue
         if not interactive:
             print(f"You: {line}")
-        _print_turn(session.send(line), persona.name)
+        _stream_reply(session, line)
     closing = session.end()
     if closing:
         _print_turn(closing, persona.name)
@@ -320,7 +351,14 @@ def cmd_grade(args) -> int:
         lib = _library(args)
         scenario = lib.scenario(scenario_id)
         level, weights, rubric_id = lib.persona(scenario.persona).level, scenario.rubric_weights, scenario.rubric
-    scorecard = grade(transcript, _rubric(args, rubric_id), level=level, weights=weights)
+    rubric = _rubric(args, rubric_id)
+    scorecard = grade(transcript, rubric, level=level, weights=weights)
+    if args.judge:
+        from roleplay.grading.judge import judge_scorecard
+        from roleplay.store import default_home
+
+        scorecard = judge_scorecard(transcript, scorecard, rubric, args.judge, args.api_base,
+                                    cache_dir=default_home() / "judge-cache")
     if args.json:
         print(json.dumps(scorecard.model_dump(mode="json"), ensure_ascii=False, indent=2))
     else:
@@ -401,11 +439,19 @@ def cmd_resume(args) -> int:
     return _converse(args, session, resumed=True)
 
 
+def cmd_doctor(args) -> int:
+    from roleplay.llm.doctor import doctor
+
+    print("\n".join(doctor(args.model, args.api_base)))
+    return 0
+
+
 def cmd_tui(args) -> int:
+    from roleplay.llm.config import load_config
     from roleplay.ui.launch import launch
 
     factory = None
-    if getattr(args, "model", None):
+    if load_config(getattr(args, "model", None), getattr(args, "api_base", None)).model:
         factory = lambda: _engine(args)  # noqa: E731 - one engine per call, made when the call starts
     scenario = args.scenario if args.command == "practice" else None
     replay_id = args.id if args.command == "replay" else None
@@ -423,6 +469,7 @@ COMMANDS = {
     "export": cmd_export,
     "import": cmd_import,
     "repair": cmd_repair,
+    "doctor": cmd_doctor,
     "resume": cmd_resume,
     "list": cmd_list,
     "validate": cmd_validate,

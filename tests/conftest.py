@@ -23,6 +23,8 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("ROLEPLAY_HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("ROLEPLAY_CONFIG", str(tmp_path / "config" / "roleplay" / "config.toml"))
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     monkeypatch.delenv("ROLEPLAY_CONTENT", raising=False)
     monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
     monkeypatch.delenv("ROLEPLAY_API_BASE", raising=False)

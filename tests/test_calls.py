@@ -288,3 +288,15 @@ def test_chinese_executive_call_reaches_a_next_step(library):
 def test_chinese_executive_ends_a_pitch_first_call(library):
     s = play(library, "zh_power_holder", script("zh_power_holder_bad.txt"))
     assert s.outcome == "ended_early" and len(s.transcript.rep_turns) == 1
+
+
+def test_a_leading_question_costs_trust_and_the_reason_says_so(library):
+    s = play(library, "path_3_power_holder", [
+        "So I don't waste your time, could I ask a few questions about your priorities first?",
+        "Don't you think your downtime is too high?",
+        "What are the biggest challenges in delivering the growth the board wants?",
+        "What happens to the growth plan if that gap doesn't close?",
+    ])
+    assert s.transcript.turns[-1].move == "nothing_new"
+    assert "trust" in s.last_move.reason
+    assert "case" in s.hint()

@@ -57,14 +57,16 @@ def test_character_breaks_are_caught(persona, reply, reason):
     assert caught.value.reason.startswith(reason)
 
 
-def test_an_answer_that_shares_no_fact_is_a_break_and_nothing_of_it_is_shown(persona):
+def test_an_answer_that_shares_no_fact_is_a_break_when_the_stream_ends(persona):
+    # The words stream as they come (the model knows no hidden fact, so nothing can leak); the engine
+    # withdraws them when the finished reply turns out not to share the fact (see test_llm_engine).
     guard, _ = guard_for(persona, answer("p_growth_capacity"))
     shown = []
+    for piece in ["I'd rather ", "not get into ", "that today, ", "if you don't mind ", "at all."]:
+        shown.append(guard.feed(piece))
+    assert "not get into" in "".join(shown)
     with pytest.raises(CharacterBreak, match="did not share the fact"):
-        for piece in ["I'd rather ", "not get into ", "that today, ", "if you don't mind ", "at all."]:
-            shown.append(guard.feed(piece))
         guard.finish()
-    assert "".join(shown) == ""
 
 
 def test_numbers_not_in_the_released_facts_are_a_break_before_they_are_shown(persona):

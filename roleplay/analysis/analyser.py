@@ -91,10 +91,10 @@ def _lower_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-_PREFILTERS: dict[int, tuple[LanguageCues, dict[str, re.Pattern], dict[str, list[str]]]] = {}
+_PREFILTERS: dict[int, tuple[LanguageCues, dict[str, tuple[tuple[str, ...] | None, re.Pattern]], dict[str, list[str]]]] = {}
 
 
-def _compiled(cues: LanguageCues) -> tuple[dict[str, re.Pattern], dict[str, list[str]]]:
+def _compiled(cues: LanguageCues) -> tuple[dict[str, tuple[tuple[str, ...] | None, re.Pattern]], dict[str, list[str]]]:
     """Per cue set (compiled once): the prefilters and the sub-label names of each group."""
     entry = _PREFILTERS.get(id(cues))
     if entry is None or entry[0] is not cues:
@@ -108,17 +108,130 @@ def _compiled(cues: LanguageCues) -> tuple[dict[str, re.Pattern], dict[str, list
     return entry[1], entry[2]
 
 
-def _prefilters(cues: LanguageCues) -> dict[str, re.Pattern]:
+def _prefilters(cues: LanguageCues) -> dict[str, tuple[tuple[str, ...] | None, re.Pattern]]:
     """Per label, its cues as one plain alternation over lower-cased text (no IGNORECASE, no named
-    groups: several times faster). It only decides whether a label can match; the label's own
-    CueSet then finds the cue and span, so the evidence is exactly what the cue file says."""
+    groups: several times faster), behind a keyword gate: the literal strings one of which any match
+    must contain (None when some cue has none). Both only decide whether a label can match; the
+    label's own CueSet then finds the cue and span, so the evidence is exactly what the cue file says."""
     fast = {}
     for key, cueset in cues.flat.items():
         try:
-            fast[key] = re.compile("|".join(f"(?:{_lower_pattern(p)})" for p in cueset.patterns))
+            lowered = [_lower_pattern(p) for p in cueset.patterns]
+            # A cue anchored at the start ("^we offer…") is tried once, not at every position.
+            # Cues that start at a word boundary share one \b test, so inside a word they cost nothing.
+            pieces = [piece for p in lowered for piece in _alternatives(p)]
+            anchored = [p[1:] for p in pieces if _anchored(p)]
+            bounded = [p[2:] for p in pieces if not _anchored(p) and _bounded(p)]
+            loose = [p for p in pieces if not _anchored(p) and not _bounded(p)]
+            parts = [f"(?:{p})" for p in loose]
+            for prefix, group in (("\\b", bounded), ("^", anchored)):
+                if group:
+                    parts.append(prefix + "(?:" + "|".join(f"(?:{p})" for p in group) + ")")
+            regex = re.compile("|".join(parts))
         except re.error:
-            fast[key] = re.compile("|".join(f"(?:{p})" for p in cueset.patterns), re.IGNORECASE)
+            fast[key] = (None, re.compile("|".join(f"(?:{p})" for p in cueset.patterns), re.IGNORECASE))
+            continue
+        keys: set[str] | None = set()
+        for p in lowered:
+            need = _required_literals(p)
+            if need is None:
+                keys = None
+                break
+            keys |= need
+        if keys is not None:  # "our" makes " our " redundant
+            keys = {k for k in keys if not any(o != k and o in k for o in keys)}
+        fast[key] = (tuple(sorted(keys, key=len)) if keys is not None else None, regex)
     return fast
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """`pattern` split at its top-level | (each piece matches on its own; together, what it matches)."""
+    pieces, start, depth, escaped, in_class = [], 0, 0, False, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            pieces.append(pattern[start:i])
+            start = i + 1
+    pieces.append(pattern[start:])
+    return pieces
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every match of `pattern` starts at the beginning of the text (a leading ^, no top-level |)."""
+    return pattern.startswith("^") and len(_alternatives(pattern)) == 1
+
+
+def _bounded(pattern: str) -> bool:
+    """Whether `pattern` is `\\b` followed by a sequence with no top-level |."""
+    return pattern.startswith("\\b") and _anchored("^" + pattern[2:])
+
+
+def _required_literals(pattern: str) -> set[str] | None:
+    """Strings one of which every match of `pattern` contains, or None when there is no such set."""
+    try:
+        from re import _constants as sre_c, _parser as sre_p
+    except ImportError:  # pragma: no cover - older Pythons name the modules differently
+        import sre_constants as sre_c
+        import sre_parse as sre_p
+    try:
+        tree = sre_p.parse(pattern)
+    except Exception:  # noqa: BLE001 - no gate is always safe
+        return None
+
+    def best(options: list[set[str]]) -> set[str] | None:
+        options = [o for o in options if o and all(o)]
+        if not options:
+            return None
+        return max(options, key=lambda o: (min(map(len, o)), -len(o)))
+
+    def seq(items) -> set[str] | None:
+        options: list[set[str]] = []
+        run: list[str] = []
+        for op, av in items:
+            if op is sre_c.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                options.append({"".join(run)})
+                run = []
+            if op is sre_c.AT or op is sre_c.ASSERT_NOT:
+                continue
+            sub = node(op, av)
+            if sub is not None:
+                options.append(sub)
+        if run:
+            options.append({"".join(run)})
+        return best(options)
+
+    def node(op, av) -> set[str] | None:
+        if op is sre_c.SUBPATTERN:
+            return seq(av[-1])
+        if op is sre_c.BRANCH:
+            out: set[str] = set()
+            for alt in av[1]:
+                sub = seq(alt)
+                if sub is None:
+                    return None
+                out |= sub
+            return out
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
+            return seq(av[2]) if av[0] >= 1 else None
+        if op is sre_c.ASSERT and av[0] == 1:  # a lookahead's text is in the sentence too
+            return seq(av[1])
+        return None
+
+    return seq(tree)
 
 
 class _Reader:
@@ -140,8 +253,12 @@ class _Reader:
             hit = None
             if cueset is not None:
                 lowered = self._lowered(sentence.text)
-                if lowered is None or self._fast[key].search(lowered):
+                if lowered is None:
                     hit = cueset.search(sentence.text)
+                else:
+                    keys, fast = self._fast[key]
+                    if (keys is None or any(k in lowered for k in keys)) and fast.search(lowered):
+                        hit = cueset.search(sentence.text)
             self._memo[memo_key] = hit
         return self._memo[memo_key]
 

@@ -102,7 +102,7 @@ class Director:
             s.trust -= 1
             s.patience -= 1
             return ClientMove(kind="pushback_leading", beats=[Beat(line="pushback_leading")],
-                              reason=f"A leading question ({rep.leading_kind}) gets push-back and no new information.")
+                              reason=f"A leading question ({(rep.leading_kind or 'leading').replace('_', ' ')}) gets push-back and no new information.")
 
         if rep.pitch and not s.explicit_need:
             if b.pitch_before_need == "end_call":
@@ -152,8 +152,13 @@ class Director:
                               reason="Many bare questions in a row feel like an interrogation; explain why you ask or share something.")
         disclosure = self._candidate(rep)
         if disclosure is None:
-            return ClientMove(kind="nothing_new", beats=[Beat(line="nothing_new")],
-                              reason=f"No new information opens to a {rep.spin.replace('_', '-')} question right now.")
+            kind = rep.spin.replace("_", "-")
+            if any(self.gate_open(d, rep.spin, ignore_trust=True) for d in self.persona.disclosures):
+                why = (f"The client does not trust you enough yet to answer this {kind} question: "
+                       "explain why you ask, share a relevant case, and avoid leading questions.")
+            else:
+                why = f"No new information opens to a {kind} question right now."
+            return ClientMove(kind="nothing_new", beats=[Beat(line="nothing_new")], reason=why)
         s.released.append(disclosure.id)
         if disclosure.kind in ("implication", "payoff"):
             s.trust += 1
@@ -189,7 +194,7 @@ class Director:
         sentences = [s.text for s in split_sentences(rep.text) if any(s.start <= a < s.start + len(s.text) for a in starts)]
         return " ".join(sentences) or rep.text
 
-    def gate_open(self, d: Disclosure, spin: str | None) -> bool:
+    def gate_open(self, d: Disclosure, spin: str | None, ignore_trust: bool = False) -> bool:
         """Whether a question of type `spin` may release `d` now."""
         s = self.state
         return (
@@ -197,7 +202,7 @@ class Director:
             and spin in d.asked_by
             and all(a in s.released for a in d.after)
             # Basic facts are shared even by a guarded client; trust gates only what asks for it.
-            and (d.min_trust <= 0 or s.trust >= d.min_trust + self.threshold_delta)
+            and (ignore_trust or d.min_trust <= 0 or s.trust >= d.min_trust + self.threshold_delta)
         )
 
     def _next_step(self, rep: UtteranceLabels) -> ClientMove:
@@ -275,6 +280,9 @@ class Director:
             return "Now answer the real cause: " + " or ".join(m.replace("_", " ") for m in cause.settled_by) + "."
         if not s.purpose_explained:
             return "Say why you are asking before you ask: it turns questions into a conversation."
+        if any(self.gate_open(d, d.asked_by[0], ignore_trust=True) and not self.gate_open(d, d.asked_by[0])
+               for d in p.disclosures):
+            return "Build trust before going deeper: share a short case from a similar customer, then ask."
         if "pain" not in kinds:
             return "Ask a problem question: what is difficult or unsatisfying for them today?"
         if "implication" not in kinds:

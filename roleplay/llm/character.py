@@ -1,9 +1,9 @@
 """Checks that a model's reply stays in character and voices the director's move, as it streams.
 
 A `ReplyGuard` is fed the streamed pieces and hands back what may be shown now. It holds back the
-first few words (where "As an AI language model" and speaker labels appear), any number still being
-spelled out, and, for a move that releases a fact, everything until the fact has been said. So most
-breaks are caught before the rep sees them; `CharacterBreak.reason` says what went wrong.
+first few words (where "As an AI language model" and speaker labels appear) and any number still being
+spelled out, so most breaks are caught before the rep sees them. A reply that never says the fact its
+move releases is caught when the stream ends and withdrawn. `CharacterBreak.reason` says what went wrong.
 """
 
 from __future__ import annotations
@@ -376,8 +376,14 @@ class ReplyGuard:
         while i and text[i - 1] in _TRAIL:
             i -= 1
         if i == len(text):  # no space after the last word yet: it may be half a word
-            while i and text[i - 1] in _WORDISH:
-                i -= 1
+            k = i
+            while k and text[k - 1] in _WORDISH:
+                k -= 1
+            # Hold it only if it could still grow into a number ("thir" -> "thirty"); other words
+            # go out at once, so the first words reach the rep as fast as the model sends them.
+            partial = text[k:i].lower()
+            if not partial.isalpha() or not partial.isascii() or any(w.startswith(partial) for w in _NUMBER_WORDS):
+                i = k
         while True:  # step back over a number being spelled out ("sixty", "twelve million", "三亿")
             j = i
             while j and text[j - 1] in " \t\r\n-":
@@ -405,8 +411,9 @@ class ReplyGuard:
         end = self._safe_end(text)
         self._check_patterns(text)
         self._check_numbers(text, end)
-        if not self._conveys_facts(text):
-            return ""
+        # A released fact is not waited for: the model only knows released facts, so nothing hidden can
+        # leak, and a reply that never says the fact is withdrawn and retried at the end (finish()).
+        # Waiting would delay the first words of every answer by the whole sentence before the fact.
         out = text[self.shown:end] if end > self.shown else ""
         self.shown = max(self.shown, end)
         return out
