@@ -559,3 +559,25 @@ def test_the_app_starts_without_importing_litellm():
             "print('litellm' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+async def test_a_model_voiced_call_and_a_model_failure_in_the_app(build, monkeypatch, tmp_path):
+    from llm_server import FakeLLMServer, Reply, echo_director
+
+    from roleplay.engines.factory import make_engine
+
+    monkeypatch.setenv("OPENAI_API_KEY", "test")
+    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    with FakeLLMServer(responder=echo_director) as server:
+        app = build(start_scenario="path_3_power_holder",
+                    engine_factory=lambda: make_engine("openai/test-model", server.api_base, 5, offline_fallback=True))
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            session = app.screen.session
+            assert session.transcript.turns[0].voiced_by == "llm"
+            server.enqueue(Reply(status=500), Reply(status=500))
+            await say(pilot, PURPOSE)
+            reply = session.transcript.turns[-1]
+            assert reply.voiced_by == "fallback", "the call goes on when the model fails"
+            assert app.screen.query(Utterance).last().text == reply.text
+            assert any("Voiced offline" in str(n.message) for n in app._notifications)

@@ -166,6 +166,10 @@ class CallScreen(Screen):
         def on_chunk(chunk: str) -> None:
             self.app.call_from_thread(self._show_chunk, chunk)
 
+        # An LLM engine may withdraw text it already streamed (the reply broke character): clear it.
+        engine = getattr(self.session.engine, "primary", self.session.engine)
+        if hasattr(engine, "on_discard"):
+            engine.on_discard = lambda reason: self.app.call_from_thread(self._discard_chunks)
         try:
             if text is None:
                 turn = self.session.start(on_chunk=on_chunk)
@@ -185,6 +189,10 @@ class CallScreen(Screen):
         if self._pending is not None:
             self._pending.append(chunk)
 
+    def _discard_chunks(self) -> None:
+        if self._pending is not None:
+            self._pending.set_text("")
+
     # -- the client's reply ------------------------------------------------------------------------
 
     def on_client_replied(self, message: ClientReplied) -> None:
@@ -196,6 +204,9 @@ class CallScreen(Screen):
             self._pending = None
         self.busy = False
         self._update_coach()
+        if message.turn is not None and message.turn.voiced_by == "fallback":
+            note = getattr(getattr(self.session.engine, "last_reply", None), "note", "") or "the model's reply was replaced"
+            self.notify(f"Voiced offline: {note}", title="Model", severity="warning", timeout=6)
         if message.ended:
             self._show_call_over()
         self.refresh_bindings()
