@@ -23,8 +23,9 @@ def isolated_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("ROLEPLAY_HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("ROLEPLAY_CONFIG", str(tmp_path / "config" / "roleplay" / "config.toml"))
+    monkeypatch.setenv("ROLEPLAY_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    monkeypatch.setenv("OPENAI_API_KEY", "test")  # only ever sent to the loopback test server
     monkeypatch.delenv("ROLEPLAY_CONTENT", raising=False)
     monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
     monkeypatch.delenv("ROLEPLAY_API_BASE", raising=False)
@@ -34,6 +35,15 @@ def isolated_home(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def library():
     return load_library()
+
+
+@pytest.fixture
+def server():
+    """A real OpenAI-compatible server on loopback (tests/llm_server.py), empty queue."""
+    from llm_server import FakeLLMServer
+
+    with FakeLLMServer() as s:
+        yield s
 
 
 @pytest.fixture(scope="session")

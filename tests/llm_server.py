@@ -253,12 +253,3 @@ class _Handler(BaseHTTPRequestHandler):
             self._chunk(b"")
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
-
-
-def isolate_llm_env(monkeypatch, tmp_path) -> None:
-    """No user config, no configured model, a test key, no remote cost-map fetch."""
-    monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    monkeypatch.setenv("OPENAI_API_KEY", "test")
-    monkeypatch.setenv("ROLEPLAY_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.delenv("ROLEPLAY_MODEL", raising=False)
-    monkeypatch.delenv("ROLEPLAY_API_BASE", raising=False)

@@ -10,8 +10,8 @@ MODEL = "openai/test-model"
 
 
 @pytest.fixture
-def server(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "test")
+def server():
+    """This file's server plays a well-behaved persona model (it says what the director asks)."""
     with FakeLLMServer(responder=echo_director) as s:
         yield s
 

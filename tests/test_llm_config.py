@@ -5,16 +5,11 @@ import subprocess
 import sys
 
 import pytest
-from llm_server import FakeLLMServer, isolate_llm_env
+from llm_server import FakeLLMServer
 
 from roleplay.llm.config import load_config
 from roleplay.llm.doctor import doctor
 from roleplay.llm.errors import LLMConfigError
-
-
-@pytest.fixture(autouse=True)
-def env(monkeypatch, tmp_path):
-    isolate_llm_env(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -3,9 +3,8 @@
 import json
 
 import pytest
-from llm_server import FakeLLMServer, Reply, echo_director, isolate_llm_env
+from llm_server import Reply, echo_director
 
-from roleplay.content import load_library
 from roleplay.engines.factory import make_engine
 from roleplay.engines.llm import LLMEngine
 from roleplay.engines.scripted import ScriptedEngine
@@ -17,22 +16,6 @@ PURPOSE = "So I can suggest something relevant, may I first ask about your prior
 PROBLEM = "What are the biggest challenges in delivering the growth the board is asking of you?"
 GOOD_ANSWER = ("The board wants a fifth more volume over three years, and I said we'd do it without another plant. "
                "Our lines run at about sixty-two percent OEE; the best sites are in the low seventies. That gap is mine.")
-
-
-@pytest.fixture(autouse=True)
-def env(monkeypatch, tmp_path):
-    isolate_llm_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library()
-
-
-@pytest.fixture
-def server():
-    with FakeLLMServer() as s:
-        yield s
 
 
 class SavedCalls:

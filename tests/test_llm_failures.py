@@ -3,9 +3,8 @@
 import socket
 
 import pytest
-from llm_server import FakeLLMServer, Reply, isolate_llm_env
+from llm_server import Reply
 
-from roleplay.content import load_library
 from roleplay.engines.factory import make_engine
 from roleplay.engines.llm import FallbackEngine, LLMEngine
 from roleplay.llm.client import ChatClient, RetryPolicy
@@ -14,22 +13,6 @@ from roleplay.session import CallSession
 
 MODEL = "openai/test-model"
 OPENING = "Good morning. My assistant said you asked for twenty minutes; you have fifteen. Go ahead."
-
-
-@pytest.fixture(autouse=True)
-def env(monkeypatch, tmp_path):
-    isolate_llm_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture(scope="module")
-def library():
-    return load_library()
-
-
-@pytest.fixture
-def server():
-    with FakeLLMServer() as s:
-        yield s
 
 
 def engine_at(api_base: str, waits: list | None = None, timeout: float = 5, **kw) -> LLMEngine:

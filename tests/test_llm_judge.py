@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from llm_server import FakeLLMServer, Reply, isolate_llm_env
+from llm_server import Reply
 
 from roleplay.content import load_rubric
 from roleplay.grading import grade
@@ -33,17 +33,6 @@ def scores(card):
 
 def verdict(*items) -> str:
     return json.dumps({"items": [dict(zip(("turn", "label", "evidence", "reason"), i)) for i in items]})
-
-
-@pytest.fixture(autouse=True)
-def env(monkeypatch, tmp_path):
-    isolate_llm_env(monkeypatch, tmp_path)
-
-
-@pytest.fixture
-def server():
-    with FakeLLMServer() as s:
-        yield s
 
 
 @pytest.fixture(scope="module")
