@@ -14,11 +14,11 @@ from roleplay.analysis import analyse
 from roleplay.content import Library
 from roleplay.director import ClientMove, Director
 from roleplay.domain.labels import UtteranceLabels
+from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.transcript import Transcript, Turn
 from roleplay.engines import Engine, ScriptedEngine
 from roleplay.errors import RoleplayError
 from roleplay.grading import Rubric, grade
-from roleplay.domain.scorecard import Scorecard
 
 
 def _now() -> datetime:
