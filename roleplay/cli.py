@@ -221,8 +221,9 @@ def cmd_chat(args) -> int:
     return _converse(args, session)
 
 
-def _stream_reply(session, line: str) -> None:
-    """Send one rep turn and print the client's reply as it streams; say so if it was voiced offline."""
+def _stream_reply(session, line: str | None) -> None:
+    """Send one rep turn (None: open the call) and print the client's reply as it streams; say so if it
+    was voiced offline."""
     name = session.persona.name
     print(f"{name}: ", end="", flush=True)
     engine = getattr(session.engine, "primary", session.engine)
@@ -234,7 +235,7 @@ def _stream_reply(session, line: str) -> None:
         streamed.append(text)
         print(text, end="", flush=True)
 
-    turn = session.send(line, on_chunk=on_chunk)
+    turn = session.start(on_chunk=on_chunk) if line is None else session.send(line, on_chunk=on_chunk)
     if not streamed:
         print(turn.text, end="")
     print()
@@ -252,7 +253,7 @@ def _converse(args, session, resumed: bool = False) -> int:
         for turn in session.transcript.turns:
             _print_turn(turn, persona.name)
     else:
-        _print_turn(session.start(), persona.name)
+        _stream_reply(session, None)
     interactive = sys.stdin.isatty()
     while not session.ended:
         try:

@@ -214,7 +214,8 @@ class Director:
             if not missing and s.trust >= ref.min_trust + self.threshold_delta:
                 return ClientMove(kind="referral_accept", beats=[Beat(line="referral_accept")], ends_call=True,
                                   outcome="referral", reason=f"The client refers you to {ref.name}, {ref.title}.")
-            s.patience -= 1 if s.trust < 0 else 0
+            if s.trust < 0:  # asking a wary client for an introduction wears them down
+                s.patience -= 1
             why = "you have not yet earned it: learn more about their situation and frustrations first" if missing else "trust is still too low"
             return ClientMove(kind="referral_decline", beats=[Beat(line="referral_decline")],
                               reason=f"No introduction yet: {why}.")
