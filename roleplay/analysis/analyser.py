@@ -108,7 +108,7 @@ def _compiled(cues: LanguageCues) -> tuple[dict[str, tuple[tuple[str, ...] | Non
     return entry[1], entry[2]
 
 
-def _prefilters(cues: LanguageCues) -> dict[str, tuple[tuple[str, ...] | None, re.Pattern]]:
+def _prefilters(cues: LanguageCues) -> dict[str, tuple[re.Pattern | None, re.Pattern]]:
     """Per label, its cues as one plain alternation over lower-cased text (no IGNORECASE, no named
     groups: several times faster), behind a keyword gate: the literal strings one of which any match
     must contain (None when some cue has none). Both only decide whether a label can match; the
@@ -140,7 +140,9 @@ def _prefilters(cues: LanguageCues) -> dict[str, tuple[tuple[str, ...] | None, r
             keys |= need
         if keys is not None:  # "our" makes " our " redundant
             keys = {k for k in keys if not any(o != k and o in k for o in keys)}
-        fast[key] = (tuple(sorted(keys, key=len)) if keys is not None else None, regex)
+        # The gate is one regex of escaped literals: a single scan in C instead of a Python loop of `in`.
+        gate = re.compile("|".join(re.escape(k) for k in sorted(keys, key=len))) if keys else None
+        fast[key] = (gate, regex)
     return fast
 
 
@@ -256,8 +258,8 @@ class _Reader:
                 if lowered is None:
                     hit = cueset.search(sentence.text)
                 else:
-                    keys, fast = self._fast[key]
-                    if (keys is None or any(k in lowered for k in keys)) and fast.search(lowered):
+                    gate, fast = self._fast[key]
+                    if (gate is None or gate.search(lowered)) and fast.search(lowered):
                         hit = cueset.search(sentence.text)
             self._memo[memo_key] = hit
         return self._memo[memo_key]
