@@ -235,3 +235,39 @@ def test_per_language_targets_hold_on_every_labelled_row(path):
                 assert res[label][2] >= 0.90, (lang, label, res[label])
         if "moves_micro" in res:
             assert res["moves_micro"][2] >= 0.85, (lang, "objection moves", res["moves_micro"])
+
+
+# --- general behaviours added when broadening the cues ----------------------------------------------
+
+@pytest.mark.parametrize("text, spin", [
+    ("Which handoffs between the lab and QA are shaky?", "problem"),  # a negative-state adjective
+    ("Which invoices don't get approved on time?", "problem"),  # a negated outcome, not leading
+    ("Does the slow close mean you report late to head office?", "implication"),  # "mean you <bad>"
+    ("What would a week's delay mean for your customers?", "implication"),  # a bad event, not a payoff
+    ("Which fix would make the biggest difference for the nurses?", "need_payoff"),
+    ("哪些单据没有按时签回来？", "problem"),
+    ("临时找会议室要花多久才找得到？", "problem"),  # 才 marks the difficulty
+    ("押金算错了，最后谁来承担？", "implication"),  # who pays
+    ("提醒发晚了，爽约会多多少？", "implication"),
+    ("实时看到库存，对门店有多关键？", "need_payoff"),
+    ("每天晚上对账要折腾多久？", "problem"),  # 晚上 is no delay
+])
+def test_broadened_spin_categories(text, spin):
+    assert analyse(text).spin == spin
+
+
+def test_small_talk_with_a_tag_is_not_leading():
+    labels = analyse("从新加坡回来的航班还顺利吧？")
+    assert labels.spin is None and not labels.leading
+
+
+@pytest.mark.parametrize("text, moves", [
+    ("Compared with what, and who else has a say in the budget?", ["probe", "ask_approver"]),
+    ("Who sets the budget?", ["ask_approver"]),
+    ("贵是跟什么比？预算又是谁说了算？", ["probe", "ask_approver"]),
+    ("只要月底前下单，付款可以分三期。", ["conditional_concession"]),
+    ("爽约率要是降三分之一，两个月就能把费用挣回来。", ["value_reframe"]),  # 要是 about the client's metric
+    ("Is procurement involved once it's above a certain amount?", ["ask_approver"]),
+])
+def test_objection_moves_in_broadened_wording(text, moves):
+    assert sorted(analyse(text).objection_moves) == sorted(moves)

@@ -300,3 +300,30 @@ def test_a_leading_question_costs_trust_and_the_reason_says_so(library):
     assert s.transcript.turns[-1].move == "nothing_new"
     assert "trust" in s.last_move.reason
     assert "case" in s.hint()
+
+
+# -- every scenario -----------------------------------------------------------------------------------
+
+
+def _scenario_ids():
+    from roleplay.content import load_library
+
+    return sorted(load_library().scenarios)
+
+
+@pytest.mark.parametrize("scenario", _scenario_ids())
+def test_every_scenario_has_a_good_call_that_wins_through_the_cli(cli, library, scenario):
+    path = SCRIPTS / f"{scenario}_good.txt"
+    assert path.exists(), f"no tests/scripts/{scenario}_good.txt"
+    r = cli("run", "--scenario", scenario, "--script", str(path), "--json", "--seed", "5")
+    assert r.code == 0, r.err
+    assert r.json()["transcript"]["outcome"] in library.scenario(scenario).success
+
+
+@pytest.mark.parametrize("bad", sorted(p.name for p in SCRIPTS.glob("*_bad.txt")))
+def test_bad_calls_do_not_win_and_grade_lower_than_the_good_ones(cli, library, bad):
+    scenario = bad.removesuffix("_bad.txt")
+    good = cli("run", "--scenario", scenario, "--script", str(SCRIPTS / f"{scenario}_good.txt"), "--json").json()
+    poor = cli("run", "--scenario", scenario, "--script", str(SCRIPTS / bad), "--json").json()
+    assert poor["transcript"]["outcome"] not in library.scenario(scenario).success
+    assert poor["scorecard"]["overall"] < good["scorecard"]["overall"]

@@ -91,10 +91,10 @@ def _lower_pattern(pattern: str) -> str:
     return "".join(out)
 
 
-_PREFILTERS: dict[int, tuple[LanguageCues, dict[str, tuple[tuple[str, ...] | None, re.Pattern]], dict[str, list[str]]]] = {}
+_PREFILTERS: dict[int, tuple[LanguageCues, dict[str, list[tuple[re.Pattern | None, re.Pattern]]], dict[str, list[str]]]] = {}
 
 
-def _compiled(cues: LanguageCues) -> tuple[dict[str, tuple[tuple[str, ...] | None, re.Pattern]], dict[str, list[str]]]:
+def _compiled(cues: LanguageCues) -> tuple[dict[str, list[tuple[re.Pattern | None, re.Pattern]]], dict[str, list[str]]]:
     """Per cue set (compiled once): the prefilters and the sub-label names of each group."""
     entry = _PREFILTERS.get(id(cues))
     if entry is None or entry[0] is not cues:
@@ -108,42 +108,68 @@ def _compiled(cues: LanguageCues) -> tuple[dict[str, tuple[tuple[str, ...] | Non
     return entry[1], entry[2]
 
 
-def _prefilters(cues: LanguageCues) -> dict[str, tuple[re.Pattern | None, re.Pattern]]:
-    """Per label, its cues as one plain alternation over lower-cased text (no IGNORECASE, no named
-    groups: several times faster), behind a keyword gate: the literal strings one of which any match
-    must contain (None when some cue has none). Both only decide whether a label can match; the
-    label's own CueSet then finds the cue and span, so the evidence is exactly what the cue file says."""
-    fast = {}
+def _prefilters(cues: LanguageCues) -> dict[str, list[tuple[re.Pattern | None, re.Pattern]]]:
+    """Per label, its cues in a few chunks, each a plain alternation over lower-cased text (no
+    IGNORECASE, no named groups: several times faster) behind a keyword gate: the literal strings
+    one of which any match of the chunk must contain (None when some cue has none). Cues with a
+    similar gate share a chunk, so a sentence pays only for the chunks whose keywords it holds.
+    Both only decide whether a label can match; the label's own CueSet then finds the cue and
+    span, so the evidence is exactly what the cue file says."""
+    fast: dict[str, list[tuple[re.Pattern | None, re.Pattern]]] = {}
     for key, cueset in cues.flat.items():
         try:
             lowered = [_lower_pattern(p) for p in cueset.patterns]
-            # A cue anchored at the start ("^we offer…") is tried once, not at every position.
-            # Cues that start at a word boundary share one \b test, so inside a word they cost nothing.
-            pieces = [piece for p in lowered for piece in _alternatives(p)]
-            anchored = [p[1:] for p in pieces if _anchored(p)]
-            bounded = [p[2:] for p in pieces if not _anchored(p) and _bounded(p)]
-            loose = [p for p in pieces if not _anchored(p) and not _bounded(p)]
-            parts = [f"(?:{p})" for p in loose]
-            for prefix, group in (("\\b", bounded), ("^", anchored)):
-                if group:
-                    parts.append(prefix + "(?:" + "|".join(f"(?:{p})" for p in group) + ")")
-            regex = re.compile("|".join(parts))
+            chunks = _chunks(lowered)
+            fast[key] = [(_gate(chunk), _fast_regex(chunk)) for chunk in chunks]
         except re.error:
-            fast[key] = (None, re.compile("|".join(f"(?:{p})" for p in cueset.patterns), re.IGNORECASE))
-            continue
-        keys: set[str] | None = set()
-        for p in lowered:
-            need = _required_literals(p)
-            if need is None:
-                keys = None
-                break
-            keys |= need
-        if keys is not None:  # "our" makes " our " redundant
-            keys = {k for k in keys if not any(o != k and o in k for o in keys)}
-        # The gate is one regex of escaped literals: a single scan in C instead of a Python loop of `in`.
-        gate = re.compile("|".join(re.escape(k) for k in sorted(keys, key=len))) if keys else None
-        fast[key] = (gate, regex)
+            fast[key] = [(None, re.compile("|".join(f"(?:{p})" for p in cueset.patterns), re.IGNORECASE))]
     return fast
+
+
+_CHUNK = 8  # cues per chunk: more chunks skip more text but cost one more gate scan each
+
+
+def _chunks(lowered: list[str]) -> list[list[str]]:
+    """The lower-cased cues of one label, grouped: cues with no keyword gate together, the rest in
+    runs of _CHUNK ordered by their shortest keyword (short keywords pass the gate most often)."""
+    gated, open_ = [], []
+    for p in lowered:
+        need = _required_literals(p)
+        if need is None:
+            open_.append(p)
+        else:
+            gated.append((min(map(len, need)), p))
+    gated.sort(key=lambda item: item[0])
+    chunks = [[p for _, p in gated[i:i + _CHUNK]] for i in range(0, len(gated), _CHUNK)]
+    if open_:
+        chunks.append(open_)
+    return chunks
+
+
+def _fast_regex(lowered: list[str]) -> re.Pattern:
+    # A cue anchored at the start ("^we offer…") is tried once, not at every position.
+    # Cues that start at a word boundary share one \b test, so inside a word they cost nothing.
+    pieces = [piece for p in lowered for piece in _alternatives(p)]
+    anchored = [p[1:] for p in pieces if _anchored(p)]
+    bounded = [p[2:] for p in pieces if not _anchored(p) and _bounded(p)]
+    loose = [p for p in pieces if not _anchored(p) and not _bounded(p)]
+    parts = [f"(?:{p})" for p in loose]
+    for prefix, group in (("\\b", bounded), ("^", anchored)):
+        if group:
+            parts.append(prefix + "(?:" + "|".join(f"(?:{p})" for p in group) + ")")
+    return re.compile("|".join(parts))
+
+
+def _gate(lowered: list[str]) -> re.Pattern | None:
+    keys: set[str] | None = set()
+    for p in lowered:
+        need = _required_literals(p)
+        if need is None:
+            return None
+        keys |= need
+    keys = {k for k in keys if not any(o != k and o in k for o in keys)}  # "our" makes " our " redundant
+    # The gate is one regex of escaped literals: a single scan in C instead of a Python loop of `in`.
+    return re.compile("|".join(re.escape(k) for k in sorted(keys, key=len))) if keys else None
 
 
 def _alternatives(pattern: str) -> list[str]:
@@ -258,8 +284,7 @@ class _Reader:
                 if lowered is None:
                     hit = cueset.search(sentence.text)
                 else:
-                    gate, fast = self._fast[key]
-                    if (gate is None or gate.search(lowered)) and fast.search(lowered):
+                    if any((gate is None or gate.search(lowered)) and fast.search(lowered) for gate, fast in self._fast[key]):
                         hit = cueset.search(sentence.text)
             self._memo[memo_key] = hit
         return self._memo[memo_key]
@@ -411,7 +436,8 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
                 previous, previous_purpose = s, purpose
             continue
         permission = r.find("asks_permission", s, "asks_permission")
-        if not labels.leading:
+        # Small talk ("路上还顺利吧？") is no discovery question, so its tag leads nowhere.
+        if not labels.leading and not r.match("not_discovery.small_talk", s):
             kind = r.first_of("leading", s, "leading")
             if kind:
                 labels.leading, labels.leading_kind = True, kind
@@ -462,8 +488,9 @@ def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
         if hit:
             moves.append(name)
             r.note("objection_move", name, hit[0], hit[1], s)
-    if "probe" in moves and "ask_approver" in moves:
-        # "Who sets the budget?" asks for the approver; it does not diagnose the objection.
+    if "probe" in moves and "ask_approver" in moves and not _separate_clauses(r, s, "probe", "ask_approver"):
+        # "Who sets the budget?" asks for the approver; it does not diagnose the objection. But
+        # "Compared with what, and who else has a say?" asks both, one clause each.
         moves.remove("probe")
         r.drop("objection_move", s, "probe")
     if question and "probe" in moves and "value_reframe" in moves:
@@ -475,3 +502,11 @@ def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
         moves.remove("unconditional_concession")
         r.drop("objection_move", s, "unconditional_concession")
     return moves
+
+
+def _separate_clauses(r: _Reader, s: Sentence, first: str, second: str) -> bool:
+    """Whether the cue of move `first` ends before a clause break that comes before the cue of `second`."""
+    a, b = r.match(f"objection_moves.{first}", s), r.match(f"objection_moves.{second}", s)
+    if not a or not b or a[1].end() > b[1].start():
+        return False
+    return _CLAUSE_BREAK.search(s.text, a[1].end() - 1, b[1].start() + 1) is not None
