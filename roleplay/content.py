@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from roleplay.domain import Persona, Scenario
-from roleplay.errors import ContentError, UnknownIdError
+from roleplay.errors import ContentError, UnknownIdError, field_problem
 
 KINDS = ("personas", "scenarios", "rubrics", "frameworks")
 # libyaml's loader when present (several times faster; start-up reads every content file), else pure Python.
@@ -60,10 +60,7 @@ def read_yaml(path: Path) -> object:
 
 def validation_message(path: Path | str, exc: ValidationError) -> str:
     """One line naming the file, the first failing field and what is wrong with it."""
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-    return f"{path}: {where}: {err['msg']}{more}"
+    return f"{path}: {field_problem(exc)}"
 
 
 def load_model(path: Path, model: type[M]) -> M:

@@ -24,6 +24,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from roleplay.errors import field_problem
 from roleplay.domain.scorecard import EvidenceItem, Scorecard
 from roleplay.domain.transcript import Transcript
 from roleplay.grading.grader import read_turns
@@ -111,9 +112,7 @@ def parse_verdict(text: str) -> JudgeVerdict:
     try:
         return JudgeVerdict.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise JudgeOutputInvalid(f"the judge's JSON does not match the schema ({where}: {err['msg']})") from None
+        raise JudgeOutputInvalid(f"the judge's JSON does not match the schema ({field_problem(exc)})") from None
 
 
 # -- merging a verdict into the scorecard (pure) ------------------------------------------------------
@@ -158,8 +157,7 @@ def apply_verdict(scorecard: Scorecard, transcript: Transcript, verdict: JudgeVe
         try:
             item = JudgeItem.model_validate(raw)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            rejected.append({"item": _short(raw), "why": f"{'.'.join(map(str, err['loc']))}: {err['msg']}"})
+            rejected.append({"item": _short(raw), "why": field_problem(exc)})
             continue
         why = _check(item, transcript)
         if why:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from roleplay.errors import field_problem
 from roleplay.llm.errors import LLMConfigError
 
 DEFAULT_TIMEOUT = 60.0
@@ -83,9 +84,7 @@ def read_config_file(path: Path) -> ConfigFile:
     try:
         return ConfigFile.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        raise LLMConfigError(f"{path}: {where}: {err['msg']}") from None
+        raise LLMConfigError(f"{path}: {field_problem(exc)}") from None
 
 
 def load_config(

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from tinydb.table import Document
 
 from roleplay.domain.review import Review
-from roleplay.errors import RoleplayError, UnknownIdError
+from roleplay.errors import RoleplayError, UnknownIdError, field_problem
 from roleplay.store.atomic_storage import CorruptFile
-from roleplay.store.store import Store, StoreConflict, validation_detail
+from roleplay.store.store import Store, StoreConflict
 
 
 class ReviewConflict(StoreConflict):
@@ -36,7 +36,7 @@ def _read(store: Store, path: Path) -> Review | None:
     try:
         return Review.model_validate(doc)
     except ValidationError as exc:
-        raise store._corrupt(CorruptFile(path, f"not a review ({validation_detail(exc)})")) from None
+        raise store._corrupt(CorruptFile(path, f"not a review ({field_problem(exc)})")) from None
 
 
 def load_review(store: Store, call_id: str) -> Review:

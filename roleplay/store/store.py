@@ -40,7 +40,7 @@ from tinydb import TinyDB
 
 from roleplay.domain.scorecard import Scorecard
 from roleplay.domain.transcript import Transcript
-from roleplay.errors import RoleplayError, UnknownIdError
+from roleplay.errors import RoleplayError, UnknownIdError, field_problem
 from roleplay.store.atomic_storage import (
     AtomicJSONStorage,
     BatchWriter,
@@ -135,21 +135,6 @@ def index_row(t: Transcript, overall: float | None) -> dict:
         "engine": t.engine,
         "model": t.model,
     }
-
-
-def _field(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(top level)"
-
-
-def validation_detail(exc: ValidationError) -> str:
-    """The first problem pydantic found, as `field: message`, plus how many more there are."""
-    errors = exc.errors(include_url=False, include_input=False)
-    first = errors[0]
-    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    return f"{_field(first['loc'])}: {first['msg']}{more}"
 
 
 class StoredCall:
@@ -345,7 +330,7 @@ class Store:
             transcript = Transcript.model_validate(doc["transcript"])
             scorecard = Scorecard.model_validate(doc["scorecard"]) if doc.get("scorecard") is not None else None
         except ValidationError as exc:
-            raise self._corrupt(CorruptFile(path, f"not a valid call ({validation_detail(exc)})")) from None
+            raise self._corrupt(CorruptFile(path, f"not a valid call ({field_problem(exc)})")) from None
         if transcript.id != path.stem:
             raise self._corrupt(CorruptFile(path, f"holds call {transcript.id!r}, not {path.stem!r}"))
         return StoredCall(path, doc, transcript, scorecard, version)

@@ -17,6 +17,7 @@ from roleplay.domain.persona import Persona
 from roleplay.domain.scenario import Scenario
 from roleplay.domain.vocabulary import Level, Stage
 from roleplay.errors import RoleplayError
+from roleplay.ui.format import short_date
 
 if TYPE_CHECKING:
     from roleplay.content import Library
@@ -135,6 +136,15 @@ class Backend:
         if scenario_id and scenario_id in self.library.scenarios:
             return self.library.scenario(scenario_id).title
         return scenario_id or "(no scenario)"
+
+    def call_cells(self, row: dict, with_turns: bool = False) -> list[str]:
+        """A stored call as table cells: date, rep, overall, [turns,] outcome, scenario."""
+        overall = row.get("overall")
+        cells = [short_date(row.get("started")), row.get("rep") or "", "—" if overall is None else f"{overall:>3.0f}"]
+        if with_turns:
+            cells.append(f"{row.get('turns', ''):>3}")
+        cells += [OUTCOME_SHORT.get(row.get("outcome"), row.get("outcome") or ""), self.scenario_title(row.get("scenario"))]
+        return cells
 
     # -- calls -----------------------------------------------------------------------------------
 

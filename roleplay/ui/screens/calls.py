@@ -88,16 +88,7 @@ class CallsScreen(Screen):
         table = self.query_one("#calls", DataTable)
         table.clear()
         for row in rows:
-            overall = row.get("overall")
-            table.add_row(
-                short_date(row.get("started")),
-                row.get("rep") or "",
-                "—" if overall is None else f"{overall:>3.0f}",
-                f"{row.get('turns', ''):>3}",
-                OUTCOME_SHORT.get(row.get("outcome"), row.get("outcome") or ""),
-                self.backend.scenario_title(row.get("scenario")),
-                key=row["id"],
-            )
+            table.add_row(*self.backend.call_cells(row, with_turns=True), key=row["id"])
         shown = f"{len(rows)} of {len(self._rows)} calls" if len(rows) != len(self._rows) else f"{len(rows)} calls"
         self.query_one("#calls-count", Static).update(shown if self._rows else "No stored calls yet.")
 

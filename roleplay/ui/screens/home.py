@@ -14,8 +14,6 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList,
 from textual.widgets.option_list import Option
 
 from roleplay.report.text import TITLES
-from roleplay.ui.backend import OUTCOME_SHORT
-from roleplay.ui.format import short_date
 from roleplay.ui.widgets.pickers import OpenTable, ScenarioList
 
 if TYPE_CHECKING:
@@ -125,15 +123,7 @@ class HomeScreen(Screen):
         table.clear()
         rows = self.backend.recent_calls(RECENT_ROWS)
         for row in rows:
-            overall = row.get("overall")
-            table.add_row(
-                short_date(row.get("started")),
-                row.get("rep") or "",
-                "—" if overall is None else f"{overall:>3.0f}",
-                OUTCOME_SHORT.get(row.get("outcome"), row.get("outcome") or ""),
-                self.backend.scenario_title(row.get("scenario")),
-                key=row["id"],
-            )
+            table.add_row(*self.backend.call_cells(row), key=row["id"])
         table.display = bool(rows)
         self.query_one("#no-calls").display = not rows
 
