@@ -82,6 +82,19 @@ def cli(capsys):
     return run
 
 
+def play(library, scenario: str, lines: list[str], seed: int = 0):
+    """An offline call: the client opens, then each line is a rep turn until the client ends the call."""
+    from roleplay.session import CallSession
+
+    session = CallSession(library, scenario, seed=seed)
+    session.start()
+    for line in lines:
+        if session.ended:
+            break
+        session.send(line)
+    return session
+
+
 def write_script(tmp_path: Path, lines: list[str], name: str = "script.txt") -> str:
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -95,4 +108,4 @@ def home_snapshot(home: Path) -> dict[str, bytes]:
     return {str(p.relative_to(home)): p.read_bytes() for p in sorted(home.rglob("*")) if p.is_file() and p.name != ".lock"}
 
 
-__all__ = ["SCRIPTS", "SHARED_DATA", "TEST_DATA", "write_script", "home_snapshot", "os"]
+__all__ = ["SCRIPTS", "SHARED_DATA", "TEST_DATA", "play", "write_script", "home_snapshot", "os"]

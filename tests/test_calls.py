@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SCRIPTS, write_script
+from conftest import SCRIPTS, play, write_script
 
 from roleplay.session import CallSession
-
-
-def play(library, scenario: str, lines: list[str], seed: int = 0) -> CallSession:
-    session = CallSession(library, scenario, seed=seed)
-    session.start()
-    for line in lines:
-        if session.ended:
-            break
-        session.send(line)
-    return session
 
 
 def moves(session: CallSession) -> list[str]:

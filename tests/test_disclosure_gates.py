@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SHARED_DATA, TEST_DATA
+from conftest import SHARED_DATA, TEST_DATA, play
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -74,10 +74,4 @@ def test_random_calls_never_leak_a_fact_before_its_gate(library, data):
     scenario = data.draw(st.sampled_from(sorted(library.scenarios)))
     lines = data.draw(st.lists(st.sampled_from(POOL), min_size=1, max_size=25))
     seed = data.draw(st.integers(0, 1000))
-    session = CallSession(library, scenario, seed=seed)
-    session.start()
-    for line in lines:
-        if session.ended:
-            break
-        session.send(line)
-    check_gates(library, session)
+    check_gates(library, play(library, scenario, lines, seed=seed))
