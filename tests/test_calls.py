@@ -317,3 +317,13 @@ def test_bad_calls_do_not_win_and_grade_lower_than_the_good_ones(cli, library, b
     poor = cli("run", "--scenario", scenario, "--script", str(SCRIPTS / bad), "--json").json()
     assert poor["transcript"]["outcome"] not in library.scenario(scenario).success
     assert poor["scorecard"]["overall"] < good["scorecard"]["overall"]
+
+
+def test_a_settled_objection_earns_the_trust_for_a_next_step(library):
+    s = play(library, "price_bargaining", [
+        "Where are you with the proposal?",
+        "Too expensive compared with what?",
+        "If you commit to two years, we can lower the annual fee.",
+        "Could we meet your legal team on Thursday to go through the contract?",
+    ])
+    assert s.outcome == "advance"

@@ -229,8 +229,10 @@ class Director:
         if need_met and s.trust >= auth.advance_min_trust + self.threshold_delta:
             return ClientMove(kind="advance_accept", beats=[Beat(line="advance_accept")], ends_call=True,
                               outcome="advance", reason="The client agrees a concrete next step.")
+        why = ("the client has not yet said what they need" if not need_met
+               else "the client does not trust you enough yet; explain why you ask and share a relevant case")
         return ClientMove(kind="advance_decline", beats=[Beat(line="advance_decline")],
-                          reason="Too early for a next step: the client has not yet said what they need.")
+                          reason=f"Too early for a next step: {why}.")
 
     def _handle_objection(self, rep: UtteranceLabels) -> ClientMove | None:
         s = self.state
@@ -252,8 +254,8 @@ class Director:
         bargaining_trade = "conditional_concession" in moves and s.price_cause == "bargaining_reflex"
         if settling and (s.objection == "diagnosed" or bargaining_trade):
             s.objection = "settled"
+            s.trust += 1  # a concern answered on its real cause builds trust
             if rep.proposes_next_step and self.persona.authority.can_commit:
-                s.trust += 1
                 return ClientMove(kind="advance_accept", beats=[Beat(line=f"cause.{s.price_cause}.settled"), Beat(line="advance_accept")],
                                   ends_call=True, outcome="advance",
                                   reason="The concern is settled and the next step agreed.")

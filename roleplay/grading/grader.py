@@ -252,7 +252,9 @@ class _Grader:
         if d.items:
             self.tip(d, "leading")
         else:
-            d.add(None, "", "neutrality.all_neutral", 0, f"All {len(self.questions)} questions were neutral.")
+            n = len(self.questions)
+            d.add(None, "", "neutrality.all_neutral", 0,
+                  "The one question was neutral." if n == 1 else f"All {n} questions were neutral.")
         return d.score()
 
     def purpose_and_exchange(self) -> DimensionScore:
