@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,13 @@ def test_only_the_store_imports_tinydb():
         if "store" in path.relative_to(PACKAGE).parts:
             continue
         assert "import tinydb" not in path.read_text(encoding="utf-8") and "from tinydb" not in path.read_text(encoding="utf-8"), path
+
+
+def test_an_offline_call_never_imports_litellm(tmp_path):
+    script = Path(__file__).parent / "scripts" / "path_1_acceptor_good.txt"
+    out = subprocess.run([sys.executable, "-X", "importtime", "-m", "roleplay", "run", "--no-save",
+                          "--scenario", "path_1_acceptor", "--script", str(script)],
+                         capture_output=True, text=True, check=True, env={**os.environ, "ROLEPLAY_HOME": str(tmp_path)})
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in out.stderr.splitlines() if "|" in line}
+    assert "litellm" not in imported and "textual" not in imported
+    assert "Outcome: referral" in out.stdout
