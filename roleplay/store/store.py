@@ -91,7 +91,8 @@ class StoreTooNew(StoreError):
     """The database was written by a newer roleplay, with a schema this one does not know."""
 
 
-REPAIR_HINT = "the file was left as it is; `roleplay repair` salvages what parses, after a backup copy"
+REPAIR_HINT = ("the file was left as it is; `roleplay list transcripts --read-only` shows what parses, "
+               "`roleplay repair` salvages it after a backup copy")
 
 
 def default_home() -> Path:
