@@ -27,51 +27,20 @@ How a turn is read (the cue files hold the vocabulary; this module holds the rul
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from roleplay.analysis.cues import LanguageCues, load_cues
 from roleplay.analysis.framework import Framework
 from roleplay.analysis.language import detect_language
 from roleplay.analysis.rewrite import neutral_rewrite
+from roleplay.analysis.sentences import Sentence, split_sentences
 from roleplay.domain.labels import Evidence, UtteranceLabels
 
-# A sentence ends at . ! ? ; (followed by a space or the end) or at Chinese 。！？；.
-_SENTENCE = re.compile(r"[^.!?;。！？；]+(?:[.!?;]+(?=\s|$)|[。！？；]+|[.!?;]+|$)")
-# The same without the semicolon: the analyser reads "A; B?" as one sentence.
-_SENTENCE_NO_SEMI = re.compile(r"[^.!?。！？]+(?:[.!?]+(?=\s|$)|[。！？]+|[.!?]+|$)")
 _CLAUSE_BREAK = re.compile(r"[,，:：;；、—–]+")
 _LEAD_IN = re.compile(r"^(?:so|and|then|but|now|ok|okay|所以|那|那么|就|先)[\s,，:：]*", re.IGNORECASE)
 _SPIN_RANK = {"situation": 0, "problem": 1, "implication": 2, "need_payoff": 3}
 # Sub-labels of `spin` in the cue files that stand for a SPIN type under another name.
 _SPIN_ALIAS = {"hypothetical": "need_payoff", "change_wish": "problem"}
-
-
-@dataclass(frozen=True)
-class Sentence:
-    text: str
-    start: int
-
-    @property
-    def is_question_mark(self) -> bool:
-        return self.text.rstrip().endswith(("?", "？"))
-
-    @property
-    def is_unpunctuated(self) -> bool:
-        return not self.text.rstrip()[-1:] in (".", "!", "?", "。", "！", "？", ";", "；")
-
-
-def split_sentences(text: str, semicolons: bool = True) -> list[Sentence]:
-    """Sentences with their offsets in `text`; whitespace around each is trimmed.
-
-    With `semicolons=False` a semicolon does not end a sentence (the analyser's reading)."""
-    out = []
-    for m in (_SENTENCE if semicolons else _SENTENCE_NO_SEMI).finditer(text):
-        raw = m.group(0)
-        stripped = raw.strip()
-        if stripped and any(ch.isalnum() for ch in stripped):
-            out.append(Sentence(stripped, m.start() + raw.index(stripped[0])))
-    return out
 
 
 @lru_cache(maxsize=1)

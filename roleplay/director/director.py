@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from roleplay.analysis.analyser import split_sentences
+from roleplay.analysis.sentences import split_sentences
 from roleplay.director.moves import Beat, ClientMove
 from roleplay.director.state import DirectorState
 from roleplay.domain.labels import UtteranceLabels

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from roleplay.analysis import analyse
-from roleplay.analysis.analyser import split_sentences
+from roleplay.analysis.sentences import split_sentences
 from roleplay.analysis.client import ClientLabels, analyse_client, promises_minutes
 from roleplay.analysis.language import detect_language
 from roleplay.domain.labels import UtteranceLabels
