@@ -7,7 +7,6 @@ targets, so a cue edit that trades one language or one label for another fails h
 from __future__ import annotations
 
 import importlib.util
-import time
 from pathlib import Path
 
 import pytest
@@ -200,19 +199,6 @@ def test_every_label_that_is_set_cites_a_cue_and_its_span():
                 assert any(e.value == labels.spin for e in _evidence(labels, "spin")), row["text"]
             for move in labels.objection_moves:
                 assert any(e.value == move for e in _evidence(labels, "objection_move")), (row["text"], move)
-
-
-def test_analysis_stays_well_under_a_millisecond_per_turn():
-    rows = [r for path in SETS if path.exists() for r in _rows(path)]
-    for r in rows:
-        analyse(r["text"], r["lang"])
-    best = float("inf")
-    for _ in range(3):
-        start = time.process_time()
-        for r in rows:
-            analyse(r["text"], r["lang"])
-        best = min(best, (time.process_time() - start) / len(rows))
-    assert best < 0.001, f"{best * 1e6:.0f} us per turn"
 
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")

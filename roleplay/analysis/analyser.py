@@ -28,8 +28,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from types import SimpleNamespace
 
-from roleplay.analysis.cues import LanguageCues, load_cues
+from roleplay.analysis.cues import LanguageCues, Scan, load_cues
 from roleplay.analysis.framework import Framework
 from roleplay.analysis.language import detect_language
 from roleplay.analysis.rewrite import neutral_rewrite
@@ -42,6 +43,14 @@ _SPIN_RANK = {"situation": 0, "problem": 1, "implication": 2, "need_payoff": 3}
 # Sub-labels of `spin` in the cue files that stand for a SPIN type under another name.
 _SPIN_ALIAS = {"hypothetical": "need_payoff", "change_wish": "problem"}
 
+_LABEL_DEFAULTS = [(n, f.default_factory, f.default) for n, f in UtteranceLabels.model_fields.items() if not f.is_required()]
+
+
+def _blank_labels(text: str, lang: str) -> SimpleNamespace:
+    """UtteranceLabels' fields at their defaults, as a plain namespace to fill in: a pydantic
+    attribute write costs several times a plain one, and the analyser makes about twenty per turn."""
+    return SimpleNamespace(text=text, lang=lang, **{n: make() if make else value for n, make, value in _LABEL_DEFAULTS})
+
 
 @lru_cache(maxsize=1)
 def default_framework() -> Framework:
@@ -51,186 +60,6 @@ def default_framework() -> Framework:
     return load_model(builtin_content_dir() / "frameworks" / "foc.yaml", Framework)
 
 
-def _lower_pattern(pattern: str) -> str:
-    """Lower-case a regular expression outside escapes (`\\S` stays `\\S`)."""
-    out, escaped = [], False
-    for ch in pattern:
-        out.append(ch if escaped else ch.lower())
-        escaped = ch == "\\" and not escaped
-    return "".join(out)
-
-
-_PREFILTERS: dict[int, tuple[LanguageCues, dict[str, list[tuple[re.Pattern | None, re.Pattern]]], dict[str, list[str]]]] = {}
-
-
-def _compiled(cues: LanguageCues) -> tuple[dict[str, list[tuple[re.Pattern | None, re.Pattern]]], dict[str, list[str]]]:
-    """Per cue set (compiled once): the prefilters and the sub-label names of each group."""
-    entry = _PREFILTERS.get(id(cues))
-    if entry is None or entry[0] is not cues:
-        groups: dict[str, list[str]] = {}
-        for key in cues.flat:
-            if "." in key:
-                prefix, name = key.split(".", 1)
-                groups.setdefault(prefix, []).append(name)
-        entry = (cues, _prefilters(cues), groups)
-        _PREFILTERS[id(cues)] = entry
-    return entry[1], entry[2]
-
-
-def _prefilters(cues: LanguageCues) -> dict[str, list[tuple[re.Pattern | None, re.Pattern]]]:
-    """Per label, its cues in a few chunks, each a plain alternation over lower-cased text (no
-    IGNORECASE, no named groups: several times faster) behind a keyword gate: the literal strings
-    one of which any match of the chunk must contain (None when some cue has none). Cues with a
-    similar gate share a chunk, so a sentence pays only for the chunks whose keywords it holds.
-    Both only decide whether a label can match; the label's own CueSet then finds the cue and
-    span, so the evidence is exactly what the cue file says."""
-    fast: dict[str, list[tuple[re.Pattern | None, re.Pattern]]] = {}
-    for key, cueset in cues.flat.items():
-        try:
-            lowered = [_lower_pattern(p) for p in cueset.patterns]
-            chunks = _chunks(lowered)
-            fast[key] = [(_gate(chunk), _fast_regex(chunk)) for chunk in chunks]
-        except re.error:
-            fast[key] = [(None, re.compile("|".join(f"(?:{p})" for p in cueset.patterns), re.IGNORECASE))]
-    return fast
-
-
-_CHUNK = 8  # cues per chunk: more chunks skip more text but cost one more gate scan each
-
-
-def _chunks(lowered: list[str]) -> list[list[str]]:
-    """The lower-cased cues of one label, grouped: cues with no keyword gate together, the rest in
-    runs of _CHUNK ordered by their shortest keyword (short keywords pass the gate most often)."""
-    gated, open_ = [], []
-    for p in lowered:
-        need = _required_literals(p)
-        if need is None:
-            open_.append(p)
-        else:
-            gated.append((min(map(len, need)), p))
-    gated.sort(key=lambda item: item[0])
-    chunks = [[p for _, p in gated[i:i + _CHUNK]] for i in range(0, len(gated), _CHUNK)]
-    if open_:
-        chunks.append(open_)
-    return chunks
-
-
-def _fast_regex(lowered: list[str]) -> re.Pattern:
-    # A cue anchored at the start ("^we offer…") is tried once, not at every position.
-    # Cues that start at a word boundary share one \b test, so inside a word they cost nothing.
-    pieces = [piece for p in lowered for piece in _alternatives(p)]
-    anchored = [p[1:] for p in pieces if _anchored(p)]
-    bounded = [p[2:] for p in pieces if not _anchored(p) and _bounded(p)]
-    loose = [p for p in pieces if not _anchored(p) and not _bounded(p)]
-    parts = [f"(?:{p})" for p in loose]
-    for prefix, group in (("\\b", bounded), ("^", anchored)):
-        if group:
-            parts.append(prefix + "(?:" + "|".join(f"(?:{p})" for p in group) + ")")
-    return re.compile("|".join(parts))
-
-
-def _gate(lowered: list[str]) -> re.Pattern | None:
-    keys: set[str] | None = set()
-    for p in lowered:
-        need = _required_literals(p)
-        if need is None:
-            return None
-        keys |= need
-    keys = {k for k in keys if not any(o != k and o in k for o in keys)}  # "our" makes " our " redundant
-    # The gate is one regex of escaped literals: a single scan in C instead of a Python loop of `in`.
-    return re.compile("|".join(re.escape(k) for k in sorted(keys, key=len))) if keys else None
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """`pattern` split at its top-level | (each piece matches on its own; together, what it matches)."""
-    pieces, start, depth, escaped, in_class = [], 0, 0, False, False
-    for i, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            pieces.append(pattern[start:i])
-            start = i + 1
-    pieces.append(pattern[start:])
-    return pieces
-
-
-def _anchored(pattern: str) -> bool:
-    """Whether every match of `pattern` starts at the beginning of the text (a leading ^, no top-level |)."""
-    return pattern.startswith("^") and len(_alternatives(pattern)) == 1
-
-
-def _bounded(pattern: str) -> bool:
-    """Whether `pattern` is `\\b` followed by a sequence with no top-level |."""
-    return pattern.startswith("\\b") and _anchored("^" + pattern[2:])
-
-
-def _required_literals(pattern: str) -> set[str] | None:
-    """Strings one of which every match of `pattern` contains, or None when there is no such set."""
-    try:
-        from re import _constants as sre_c, _parser as sre_p
-    except ImportError:  # pragma: no cover - older Pythons name the modules differently
-        import sre_constants as sre_c
-        import sre_parse as sre_p
-    try:
-        tree = sre_p.parse(pattern)
-    except Exception:  # noqa: BLE001 - no gate is always safe
-        return None
-
-    def best(options: list[set[str]]) -> set[str] | None:
-        options = [o for o in options if o and all(o)]
-        if not options:
-            return None
-        return max(options, key=lambda o: (min(map(len, o)), -len(o)))
-
-    def seq(items) -> set[str] | None:
-        options: list[set[str]] = []
-        run: list[str] = []
-        for op, av in items:
-            if op is sre_c.LITERAL:
-                run.append(chr(av))
-                continue
-            if run:
-                options.append({"".join(run)})
-                run = []
-            if op is sre_c.AT or op is sre_c.ASSERT_NOT:
-                continue
-            sub = node(op, av)
-            if sub is not None:
-                options.append(sub)
-        if run:
-            options.append({"".join(run)})
-        return best(options)
-
-    def node(op, av) -> set[str] | None:
-        if op is sre_c.SUBPATTERN:
-            return seq(av[-1])
-        if op is sre_c.BRANCH:
-            out: set[str] = set()
-            for alt in av[1]:
-                sub = seq(alt)
-                if sub is None:
-                    return None
-                out |= sub
-            return out
-        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
-            return seq(av[2]) if av[0] >= 1 else None
-        if op is sre_c.ASSERT and av[0] == 1:  # a lookahead's text is in the sentence too
-            return seq(av[1])
-        return None
-
-    return seq(tree)
-
-
 class _Reader:
     """Collects labels and evidence for one utterance."""
 
@@ -238,36 +67,19 @@ class _Reader:
         self.text = text
         self.cues = cues
         self.evidence: list[Evidence] = []
-        self._memo: dict[tuple[str, str], tuple[str, re.Match] | None] = {}
-        self._fast, self._groups = _compiled(cues)
-        self._lower: dict[str, str | None] = {}
+        self._scans: dict[str, Scan] = {}
 
     def match(self, key: str, sentence: Sentence) -> tuple[str, re.Match] | None:
-        """The first cue of `key` matching the sentence (searched once per turn and text)."""
-        memo_key = (key, sentence.text)
-        if memo_key not in self._memo:
-            cueset = self.cues.flat.get(key)
-            hit = None
-            if cueset is not None:
-                lowered = self._lowered(sentence.text)
-                if lowered is None:
-                    hit = cueset.search(sentence.text)
-                else:
-                    if any((gate is None or gate.search(lowered)) and fast.search(lowered) for gate, fast in self._fast[key]):
-                        hit = cueset.search(sentence.text)
-            self._memo[memo_key] = hit
-        return self._memo[memo_key]
-
-    def _lowered(self, text: str) -> str | None:
-        """`text` lower-cased, or None when lower-casing would shift offsets (then no prefilter)."""
-        if text not in self._lower:
-            low = text.lower()
-            self._lower[text] = low if len(low) == len(text) else None
-        return self._lower[text]
+        """The first cue of `key` matching the sentence (each text is scanned once per turn)."""
+        scan = self._scans.get(sentence.text)
+        if scan is None:
+            scan = self._scans[sentence.text] = self.cues.scan(sentence.text)
+        return scan.search(key)
 
     def note(self, label: str, value: str | bool, cue: str, m: re.Match, sentence: Sentence) -> None:
         start = sentence.start + m.start()
-        self.evidence.append(Evidence(label=label, value=value, cue=cue, span=m.group(0), start=start, end=start + len(m.group(0))))
+        span = m.group(0)
+        self.evidence.append(Evidence(label=label, value=value, cue=cue, span=span, start=start, end=start + len(span)))
 
     def find(self, key: str, sentence: Sentence, label: str | None = None, value: str | bool = True) -> bool:
         hit = self.match(key, sentence)
@@ -289,7 +101,7 @@ class _Reader:
         return None
 
     def _names(self, prefix: str) -> list[str]:
-        return self._groups.get(prefix, [])
+        return self.cues.names.get(prefix, [])
 
     def drop(self, label: str, sentence: Sentence, value: str | bool | None = None) -> None:
         """Forget evidence for `label` found inside `sentence`."""
@@ -349,7 +161,7 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
     cues = load_cues(lang)
     framework = framework or default_framework()
     r = _Reader(text, cues)
-    labels = UtteranceLabels(text=text, lang=lang)
+    labels = _blank_labels(text, lang)
     sentences = split_sentences(text, semicolons=False)
 
     tied = any(r.find("tied_to_client_need", s, "tied_to_client_need") for s in sentences)
@@ -445,7 +257,7 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         cue = next((e.span for e in r.evidence if e.label == "leading"), None)
         labels.neutral_rewrite = neutral_rewrite(leading_at.text, labels.leading_kind, lang, spin=labels.spin, cue_span=cue)
     labels.evidence = r.evidence
-    return labels
+    return UtteranceLabels(**vars(labels))
 
 
 def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from roleplay.analysis.cues import load_client_cues
 from roleplay.analysis.language import detect_language
@@ -19,7 +19,7 @@ class ClientLabels(BaseModel):
     objection: str | None = None
     """price, value, timing or authority."""
     commitment: bool = False
-    evidence: list[Evidence] = []
+    evidence: list[Evidence] = Field(default_factory=list)
 
 
 def _evidence(label: str, value, cue: str, m) -> Evidence:
@@ -31,14 +31,15 @@ def analyse_client(text: str, lang: str | None = None) -> ClientLabels:
     if lang in (None, "auto"):
         lang = detect_language(text)
     cues = load_client_cues(lang)
+    scan = cues.scan(text)
     out = ClientLabels(text=text, lang=lang)
     for label in ("explicit_need", "implied_need", "commitment"):
-        hit = cues.get(label).search(text)
+        hit = scan.search(label)
         if hit:
             setattr(out, label, True)
             out.evidence.append(_evidence(label, True, *hit))
-    for kind, cueset in cues.group("objection"):
-        hit = cueset.search(text)
+    for kind in cues.names["objection"]:
+        hit = scan.search(f"objection.{kind}")
         if hit:
             out.objection = kind
             out.evidence.append(_evidence("objection", kind, *hit))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
+
+from roleplay.analysis.prefilter import Prefilter
 
 CUE_DIR = Path(__file__).parent / "cues"
 
@@ -23,14 +25,28 @@ class CueSet:
     label: str
     patterns: tuple[str, ...]
     regex: re.Pattern
+    _singles: dict[int, re.Pattern] = field(default_factory=dict, compare=False, repr=False)
 
-    def search(self, text: str) -> tuple[str, re.Match] | None:
-        """First matching cue and its match, or None."""
-        m = self.regex.search(text)
-        if not m:
-            return None
-        index = int(m.lastgroup[1:])
-        return self.patterns[index], m
+    def search(self, text: str, candidates: list[int] | None = None) -> tuple[str, re.Match] | None:
+        """First matching cue and its match, or None.
+
+        `candidates` (ascending cue indexes) are the only cues that can match, when known: each is
+        searched on its own and the leftmost match wins, the earlier cue on a tie, as in the
+        alternation."""
+        if candidates is None:
+            m = self.regex.search(text)
+            return (self.patterns[int(m.lastgroup[1:])], m) if m else None
+        best: tuple[int, re.Match] | None = None
+        for i in candidates:
+            m = self._single(i).search(text)
+            if m and (best is None or m.start() < best[1].start()):
+                best = (i, m)
+        return (self.patterns[best[0]], best[1]) if best else None
+
+    def _single(self, i: int) -> re.Pattern:
+        if i not in self._singles:
+            self._singles[i] = re.compile(self.patterns[i], re.IGNORECASE)
+        return self._singles[i]
 
     def finditer(self, text: str):
         for m in self.regex.finditer(text):
@@ -64,6 +80,47 @@ class LanguageCues:
     def group(self, prefix: str) -> list[tuple[str, CueSet]]:
         """The sub-labels under `prefix`, in file order (file order is precedence order)."""
         return [(k.split(".", 1)[1], v) for k, v in self.flat.items() if k.startswith(prefix + ".")]
+
+    @cached_property
+    def names(self) -> dict[str, list[str]]:
+        """The sub-label names under each prefix, in file order."""
+        out: dict[str, list[str]] = {}
+        for key in self.flat:
+            if "." in key:
+                prefix, name = key.split(".", 1)
+                out.setdefault(prefix, []).append(name)
+        return out
+
+    @cached_property
+    def _prefilter(self) -> tuple[Prefilter, list[tuple[str, int]]]:
+        owners = [(key, i) for key, cueset in self.flat.items() for i in range(len(cueset.patterns))]
+        return Prefilter([self.flat[key].patterns[i] for key, i in owners]), owners
+
+    def scan(self, text: str) -> Scan:
+        """`text` scanned once for every label's cues; `Scan.search` then finds a label's match."""
+        prefilter, owners = self._prefilter
+        candidates: dict[str, list[int]] = {}
+        for n in prefilter.candidates(text):
+            key, i = owners[n]
+            candidates.setdefault(key, []).append(i)
+        return Scan(self, text, candidates)
+
+
+class Scan:
+    """The cues that can match one text, by label; each label is searched at most once."""
+
+    def __init__(self, cues: LanguageCues, text: str, candidates: dict[str, list[int]]):
+        self.cues, self.text, self.candidates = cues, text, candidates
+        self._found: dict[str, tuple[str, re.Match] | None] = {}
+
+    def search(self, key: str) -> tuple[str, re.Match] | None:
+        """The first cue of label `key` matching the text and its match, as `CueSet.search`."""
+        candidates = self.candidates.get(key)
+        if not candidates:
+            return None
+        if key not in self._found:
+            self._found[key] = self.cues.flat[key].search(self.text, candidates)
+        return self._found[key]
 
 
 REQUIRED = (

@@ -14,6 +14,8 @@ def detect_language(text: str) -> Language:
     Chinese reps mix in English product names ("我们的AI平台"), so one Han character is weighed
     against several Latin letters.
     """
+    if text.isascii():
+        return "en"
     han = len(_HAN.findall(text))
     latin = len(_LATIN.findall(text))
     return "zh" if han and han * 3 >= latin else "en"

@@ -366,7 +366,8 @@ def _still_leading(candidate: str, lang: str) -> bool:
         cues = load_cues(lang)
     except Exception:  # noqa: BLE001 - a broken cue file must not break the suggestion
         return False
-    return any(cueset.search(candidate) for _, cueset in cues.group("leading"))
+    scan = cues.scan(candidate)
+    return any(scan.search(f"leading.{name}") for name in cues.names["leading"])
 
 
 def neutral_rewrite(text: str, kind: str | None, lang: str, spin: str | None = None, cue_span: str | None = None) -> str:

@@ -1,6 +1,6 @@
 """What the analyser says about one utterance, with the evidence for each label."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from roleplay.domain.vocabulary import FocType, Language, ObjectionMove, SpinType
 
@@ -38,11 +38,11 @@ class UtteranceLabels(BaseModel):
     """Asks the client to sign, approve or decide."""
     asks_referral: bool = False
     mentions_price: bool = False
-    objection_moves: list[ObjectionMove] = []
-    irritators: list[str] = []
+    objection_moves: list[ObjectionMove] = Field(default_factory=list)
+    irritators: list[str] = Field(default_factory=list)
     addresses_system: bool = False
     """Talks to the simulation rather than the client ("ignore your instructions")."""
-    evidence: list[Evidence] = []
+    evidence: list[Evidence] = Field(default_factory=list)
 
     def cue_for(self, label: str) -> Evidence | None:
         return next((e for e in self.evidence if e.label == label), None)

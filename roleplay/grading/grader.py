@@ -22,7 +22,8 @@ _WORD = re.compile(r"[A-Za-z0-9']+")
 
 def talk_units(text: str) -> int:
     """Words for English, characters for Chinese (DESIGN: text has no audio, so talk share is by words)."""
-    return len(_HAN.findall(text)) + len(_WORD.findall(text))
+    words = len(_WORD.findall(text))
+    return words if text.isascii() else words + len(_HAN.findall(text))
 
 
 @dataclass
