@@ -69,12 +69,16 @@ class _Reader:
         self.evidence: list[Evidence] = []
         self._scans: dict[str, Scan] = {}
 
-    def match(self, key: str, sentence: Sentence) -> tuple[str, re.Match] | None:
-        """The first cue of `key` matching the sentence (each text is scanned once per turn)."""
+    def scan(self, sentence: Sentence) -> Scan:
+        """The sentence's cue scan (each text is scanned once per turn)."""
         scan = self._scans.get(sentence.text)
         if scan is None:
             scan = self._scans[sentence.text] = self.cues.scan(sentence.text)
-        return scan.search(key)
+        return scan
+
+    def match(self, key: str, sentence: Sentence) -> tuple[str, re.Match] | None:
+        """The first cue of `key` matching the sentence."""
+        return self.scan(sentence).search(key)
 
     def note(self, label: str, value: str | bool, cue: str, m: re.Match, sentence: Sentence) -> None:
         start = sentence.start + m.start()
@@ -82,7 +86,10 @@ class _Reader:
         self.evidence.append(Evidence(label=label, value=value, cue=cue, span=span, start=start, end=start + len(span)))
 
     def find(self, key: str, sentence: Sentence, label: str | None = None, value: str | bool = True) -> bool:
-        hit = self.match(key, sentence)
+        scan = self.scan(sentence)
+        if key not in scan.candidates:  # the common case, answered without a search
+            return False
+        hit = scan.search(key)
         if hit is None:
             return False
         if label is not None:
@@ -91,17 +98,14 @@ class _Reader:
 
     def first_of(self, prefix: str, sentence: Sentence, label: str | None, alias: dict[str, str] | None = None) -> str | None:
         """The first sub-label under `prefix` (file order) whose cues match, with its evidence."""
-        for name in self._names(prefix):
-            hit = self.match(f"{prefix}.{name}", sentence)
-            if hit:
+        scan = self.scan(sentence)
+        for name, key in self.cues.keys_under(prefix):
+            if key in scan.candidates and (hit := scan.search(key)):
                 name = (alias or {}).get(name, name)
                 if label is not None:
                     self.note(label, name, hit[0], hit[1], sentence)
                 return name
         return None
-
-    def _names(self, prefix: str) -> list[str]:
-        return self.cues.names.get(prefix, [])
 
     def drop(self, label: str, sentence: Sentence, value: str | bool | None = None) -> None:
         """Forget evidence for `label` found inside `sentence`."""
@@ -237,7 +241,8 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
                 r.note("spin", spin, hit[0], hit[1], previous)
         if spin is None:
             spin = "situation"
-            r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues", span=core.text, start=core.start, end=core.start + len(core.text)))
+            r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues",
+                                       span=core.text, start=core.start, end=core.start + len(core.text)))
         spins.append(spin)
 
     for s in case_pitch:
@@ -262,10 +267,10 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
 
 def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
     moves = []
-    for name in r._names("objection_moves"):
+    for name, key in r.cues.keys_under("objection_moves"):
         if name == "probe" and not question:
             continue
-        hit = r.match(f"objection_moves.{name}", s)
+        hit = r.match(key, s)
         if hit:
             moves.append(name)
             r.note("objection_move", name, hit[0], hit[1], s)

@@ -38,8 +38,8 @@ def analyse_client(text: str, lang: str | None = None) -> ClientLabels:
         if hit:
             setattr(out, label, True)
             out.evidence.append(_evidence(label, True, *hit))
-    for kind in cues.names["objection"]:
-        hit = scan.search(f"objection.{kind}")
+    for kind, key in cues.keys_under("objection"):
+        hit = scan.search(key)
         if hit:
             out.objection = kind
             out.evidence.append(_evidence("objection", kind, *hit))

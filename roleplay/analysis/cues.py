@@ -82,14 +82,17 @@ class LanguageCues:
         return [(k.split(".", 1)[1], v) for k, v in self.flat.items() if k.startswith(prefix + ".")]
 
     @cached_property
-    def names(self) -> dict[str, list[str]]:
-        """The sub-label names under each prefix, in file order."""
-        out: dict[str, list[str]] = {}
+    def _under(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
         for key in self.flat:
             if "." in key:
                 prefix, name = key.split(".", 1)
-                out.setdefault(prefix, []).append(name)
+                out.setdefault(prefix, []).append((name, key))
         return out
+
+    def keys_under(self, prefix: str) -> list[tuple[str, str]]:
+        """The sub-labels under `prefix` and their keys (`spin.problem`), in file order."""
+        return self._under.get(prefix, [])
 
     @cached_property
     def _prefilter(self) -> tuple[Prefilter, list[tuple[str, int]]]:

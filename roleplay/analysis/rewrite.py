@@ -367,7 +367,7 @@ def _still_leading(candidate: str, lang: str) -> bool:
     except Exception:  # noqa: BLE001 - a broken cue file must not break the suggestion
         return False
     scan = cues.scan(candidate)
-    return any(scan.search(f"leading.{name}") for name in cues.names["leading"])
+    return any(scan.search(key) for _, key in cues.keys_under("leading"))
 
 
 def neutral_rewrite(text: str, kind: str | None, lang: str, spin: str | None = None, cue_span: str | None = None) -> str:

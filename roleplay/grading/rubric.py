@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from roleplay.domain.base import Strict
 from roleplay.domain.scorecard import DIMENSIONS
@@ -65,6 +65,7 @@ class Rubric(Strict):
     """What good looks like, per dimension, shown to the rep before the call."""
     tips: dict[str, str] = {}
     """Concrete advice, keyed by the finding that triggers it."""
+    _hash: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _known_dimensions(self):
@@ -76,10 +77,12 @@ class Rubric(Strict):
     def with_weights(self, overrides: dict[str, float]) -> Rubric:
         if not overrides:
             return self
-        return self.model_copy(update={"weights": {**self.weights, **overrides}})
+        return self.model_validate({**self.model_dump(), "weights": {**self.weights, **overrides}})
 
     @property
     def hash(self) -> str:
-        """A short, stable hash of everything that affects a score."""
-        blob = json.dumps(self.model_dump(exclude={"describe", "title", "tips"}), sort_keys=True)
-        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+        """A short, stable hash of everything that affects a score (worked out once per rubric)."""
+        if self._hash is None:
+            blob = json.dumps(self.model_dump(exclude={"describe", "title", "tips"}), sort_keys=True)
+            self._hash = hashlib.sha256(blob.encode()).hexdigest()[:12]
+        return self._hash
