@@ -78,22 +78,34 @@ _EN_COMPLAINT = re.compile(
 _EN_WH = re.compile(r"^(how|what|which|who|where|when|why)\b", re.IGNORECASE)
 
 
+def _has(text: str, *needles: str) -> bool:
+    """Whether `text` holds one of `needles`, ignoring case: a cheap test that spares a costly
+    pattern which cannot match without one of them."""
+    low = text.casefold().replace("ı", "i")
+    return any(n in low for n in needles)
+
+
 def _en_clean(text: str) -> str:
     t = text.strip()
     for _ in range(4):
         before = t
-        t = _EN_TAG.sub("", t).strip()
-        t = _EN_TAIL.sub("", t).strip()
+        if _has(t, ",", "you"):
+            t = _EN_TAG.sub("", t).strip()
+        if _has(t, "guessing", "sure", "betting", "too", "like"):
+            t = _EN_TAIL.sub("", t).strip()
         t = t.rstrip(" ?.!,;")
         t = _EN_OPENER.sub("", t).strip()
-        t = _EN_CROWD_CLAUSE.sub("", t).strip()
+        if _has(t, "every", "whole industry", "all your"):
+            t = _EN_CROWD_CLAUSE.sub("", t).strip()
         t = _EN_NEGATIVE_START.sub("", t).strip()
         if t == before:
             break
-    t = _EN_LOADED_OF.sub("the", t)
-    t = _EN_LOADED_NOUN.sub("situation", t)
+    if _has(t, "mess", "nightmare", "chaos", "shambles", "disaster", "jungle", "tangle", "dinosaur"):
+        t = _EN_LOADED_OF.sub("the", t)
+        t = _EN_LOADED_NOUN.sub("situation", t)
     t = _EN_LOADED.sub("", t)
-    t = re.sub(r"\bstuck (on|with)\b", "using", t, flags=re.IGNORECASE)
+    if _has(t, "stuck"):
+        t = re.sub(r"\bstuck (on|with)\b", "using", t, flags=re.IGNORECASE)
     return re.sub(r"\s{2,}", " ", t).strip(" ,;")
 
 
