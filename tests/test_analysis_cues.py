@@ -235,6 +235,16 @@ def test_broadened_spin_categories(text, spin):
     assert analyse(text).spin == spin
 
 
+def test_a_crowd_appeal_just_before_a_question_makes_it_leading():
+    labels = analyse("Most councils we speak to are fed up with paper permits. How bad is it for you?")
+    assert labels.leading and labels.leading_kind == "crowd_appeal"
+    assert labels.spin == "problem"
+    cue = next(e for e in labels.evidence if e.label == "leading")
+    assert labels.text[cue.start:cue.end] == cue.span and cue.start < labels.text.index("How bad")
+    assert "Most councils" not in labels.neutral_rewrite
+    assert not analyse("One council we work with moved permits online last year. How do you handle them today?").leading
+
+
 def test_small_talk_with_a_tag_is_not_leading():
     labels = analyse("从新加坡回来的航班还顺利吧？")
     assert labels.spin is None and not labels.leading

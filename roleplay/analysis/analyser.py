@@ -22,6 +22,8 @@ How a turn is read (the cue files hold the vocabulary; this module holds the rul
   turn ties it to a need the client stated.
 * Objection moves are read per sentence; a concession traded for a condition is conditional, and the
   same sentence's unconditional reading is dropped.
+* A crowd appeal in the statement before a problem, implication or need-payoff question makes the
+  question leading.
 """
 
 from __future__ import annotations
@@ -244,6 +246,12 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
             r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues",
                                        span=core.text, start=core.start, end=core.start + len(core.text)))
         spins.append(spin)
+        if (not labels.leading and spin != "situation" and previous is not None
+                and r.find("leading.crowd_appeal", previous, "leading", "crowd_appeal")):
+            # "Most councils we speak to are fed up with paper. How bad is it for you?": a crowd appeal said
+            # just before a question about a problem or a need pushes the answer; the question alone is
+            # the neutral version. ("Everyone says that at first. How's the season going?" pushes nothing.)
+            labels.leading, labels.leading_kind, labels.neutral_rewrite = True, "crowd_appeal", s.text
 
     for s in case_pitch:
         # "We saw one retailer lose 2% of sales to empty shelves. What is that costing you?" shares a
@@ -258,7 +266,7 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
     elif labels.proposes_next_step or labels.asks_commitment:
         labels.foc = framework.next_step
     labels.objection_moves = moves
-    if labels.leading and leading_at is not None:
+    if labels.leading and leading_at is not None and labels.neutral_rewrite is None:
         cue = next((e.span for e in r.evidence if e.label == "leading"), None)
         labels.neutral_rewrite = neutral_rewrite(leading_at.text, labels.leading_kind, lang, spin=labels.spin, cue_span=cue)
     labels.evidence = r.evidence

@@ -49,13 +49,17 @@ _EN_CROWD_CLAUSE = re.compile(
 _EN_NEGATIVE_START = re.compile(r"^(isn't|aren't|don't|doesn't|wouldn't|won't|can't|shouldn't|haven't|hasn't|wasn't|weren't|didn't|couldn't)\s+", re.IGNORECASE)
 _EN_LOADED_OF = re.compile(r"\b(this|that|the|your|all this|all that) (mess|nightmare|chaos|shambles|disaster|jungle|tangle) of\b", re.IGNORECASE)
 _EN_LOADED_NOUN = re.compile(r"\b(mess|nightmare|chaos|shambles|disaster|dinosaur)\b", re.IGNORECASE)
-_EN_LOADED = re.compile(
-    r"\b(a bit of a |a real |an absolute |a complete |a total )?(outdated|out-of-date|clunky|terrible|awful|old-fashioned|archaic|"
-    r"obsolete|antiquated|broken|horrible|messy|chaotic|useless|primitive|ancient|embarrassing|hopeless|"
-    r"ridiculous|dreadful|disastrous|painfully|pretty|really|so|very|exactly|straight|still|always|even|surely|obviously|clearly|"
-    r"all that|all this|every single|sensible|huge|legacy|old|crippling|bleeding)\b\s*",
-    re.IGNORECASE,
+_EN_LOADED_WORDS = (
+    "outdated", "out-of-date", "clunky", "terrible", "awful", "old-fashioned", "archaic", "obsolete", "antiquated", "broken",
+    "horrible", "messy", "chaotic", "useless", "primitive", "ancient", "embarrassing", "hopeless", "ridiculous", "dreadful",
+    "disastrous", "painfully", "pretty", "really", "so", "very", "exactly", "straight", "still", "always", "even", "surely",
+    "obviously", "clearly", "all that", "all this", "every single", "sensible", "huge", "legacy", "old", "crippling", "bleeding",
 )
+_EN_LOADED = re.compile(
+    r"\b(a bit of a |a real |an absolute |a complete |a total )?(" + "|".join(_EN_LOADED_WORDS) + r")\b\s*", re.IGNORECASE,
+)
+# A loaded word always starts a whole word of the text: its first word decides whether to try the pattern.
+_EN_LOADED_FIRST = frozenset(re.split(r"[ -]", w)[0] for w in _EN_LOADED_WORDS)
 _EN_DET = r"(your|the|this|that|these|those|their|its|all|a|an)"
 _EN_STOP = (
     r"(is|are|was|were|be|been|being|must|would|will|can|could|should|has|have|had|do|does|did|for|on|to|of|in|at|"
@@ -78,10 +82,15 @@ _EN_COMPLAINT = re.compile(
 _EN_WH = re.compile(r"^(how|what|which|who|where|when|why)\b", re.IGNORECASE)
 
 
+def _fold(text: str) -> str:
+    """`text` case-folded the way IGNORECASE compares it (which also takes dotless ı for i)."""
+    return text.casefold().replace("ı", "i")
+
+
 def _has(text: str, *needles: str) -> bool:
     """Whether `text` holds one of `needles`, ignoring case: a cheap test that spares a costly
     pattern which cannot match without one of them."""
-    low = text.casefold().replace("ı", "i")
+    low = _fold(text)
     return any(n in low for n in needles)
 
 
@@ -103,7 +112,8 @@ def _en_clean(text: str) -> str:
     if _has(t, "mess", "nightmare", "chaos", "shambles", "disaster", "jungle", "tangle", "dinosaur"):
         t = _EN_LOADED_OF.sub("the", t)
         t = _EN_LOADED_NOUN.sub("situation", t)
-    t = _EN_LOADED.sub("", t)
+    if _EN_LOADED_FIRST.intersection(re.findall(r"\w+", _fold(t))):
+        t = _EN_LOADED.sub("", t)
     if _has(t, "stuck"):
         t = re.sub(r"\bstuck (on|with)\b", "using", t, flags=re.IGNORECASE)
     return re.sub(r"\s{2,}", " ", t).strip(" ,;")

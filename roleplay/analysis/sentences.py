@@ -9,6 +9,7 @@ from dataclasses import dataclass
 _SENTENCE = re.compile(r"[^.!?;。！？；]+(?:[.!?;]+(?=\s|$)|[。！？；]+|[.!?;]+|$)")
 # The same without the semicolon: the analyser reads "A; B?" as one sentence.
 _SENTENCE_NO_SEMI = re.compile(r"[^.!?。！？]+(?:[.!?]+(?=\s|$)|[。！？]+|[.!?]+|$)")
+_ALNUM = re.compile(r"[^\W_]")  # a letter or digit in any script (str.isalnum)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,6 @@ def split_sentences(text: str, semicolons: bool = True) -> list[Sentence]:
     for m in (_SENTENCE if semicolons else _SENTENCE_NO_SEMI).finditer(text):
         raw = m.group(0)
         stripped = raw.strip()
-        if stripped and any(ch.isalnum() for ch in stripped):
+        if _ALNUM.search(stripped):
             out.append(Sentence(stripped, m.start() + raw.index(stripped[0])))
     return out
