@@ -1,4 +1,5 @@
-"""Loads the per-language cue files and compiles each label's cues into one fast pattern."""
+"""Loads the per-language cue files: each label's cues compiled into one pattern, and all of a
+language's cues scanned at once (`LanguageCues.scan`) to tell which can match a text."""
 
 from __future__ import annotations
 
@@ -77,10 +78,6 @@ class LanguageCues:
     def get(self, key: str) -> CueSet:
         return self.flat[key]
 
-    def group(self, prefix: str) -> list[tuple[str, CueSet]]:
-        """The sub-labels under `prefix`, in file order (file order is precedence order)."""
-        return [(k.split(".", 1)[1], v) for k, v in self.flat.items() if k.startswith(prefix + ".")]
-
     @cached_property
     def _under(self) -> dict[str, list[tuple[str, str]]]:
         out: dict[str, list[tuple[str, str]]] = {}
@@ -91,7 +88,8 @@ class LanguageCues:
         return out
 
     def keys_under(self, prefix: str) -> list[tuple[str, str]]:
-        """The sub-labels under `prefix` and their keys (`spin.problem`), in file order."""
+        """The sub-labels under `prefix` and their keys (`spin.problem`), in file order (file order is
+        precedence order)."""
         return self._under.get(prefix, [])
 
     @cached_property
