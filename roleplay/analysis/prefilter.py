@@ -2,11 +2,11 @@
 
 Every cue is translated into a looser RE2 pattern: lookarounds are dropped, counted repeats become
 unbounded, Python's Unicode classes become RE2 classes at least as wide, and a word boundary is kept
-only where it sits against an ASCII letter (where RE2's ASCII `\\b` holds whenever Python's does). A text the cue matches therefore always
-matches its translation. All translations go into one RE2 set, which reports in a single scan which of
-them match; the cue's own Python pattern then finds the exact span, so the evidence is what the cue
-file says. Without the `re2` module, or for a cue that cannot be translated, every cue stays a
-candidate and the result is the same, only slower.
+only where it sits against an ASCII letter (where RE2's ASCII `\\b` holds whenever Python's does). A
+text the cue matches therefore always matches its translation. All translations go into one RE2 set,
+which reports in a single scan which of them match; the cue's own Python pattern then finds the exact
+span, so the evidence is what the cue file says. Without the `re2` module, or for a cue that cannot
+be translated, every cue stays a candidate and the result is the same, only slower.
 """
 
 from __future__ import annotations
