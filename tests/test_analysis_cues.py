@@ -235,6 +235,14 @@ def test_broadened_spin_categories(text, spin):
     assert analyse(text).spin == spin
 
 
+def test_a_price_traded_for_a_condition_is_no_pitch():
+    concession = analyse("If you commit to a two-year term and act as a reference site, we can reduce the annual "
+                         "subscription by eight percent.")
+    assert concession.objection_moves == ["conditional_concession"] and not concession.pitch
+    claim = analyse("我们的实施周期只要两周，数据迁移全部由我们负责。")  # 只要 + a duration: "only takes"
+    assert claim.pitch and claim.objection_moves == []
+
+
 def test_a_crowd_appeal_just_before_a_question_makes_it_leading():
     labels = analyse("Most councils we speak to are fed up with paper permits. How bad is it for you?")
     assert labels.leading and labels.leading_kind == "crowd_appeal"

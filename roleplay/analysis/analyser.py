@@ -19,7 +19,7 @@ How a turn is read (the cue files hold the vocabulary; this module holds the rul
   ("Does anything like that happen here?") takes its type from the case it refers to. The turn gets
   the highest type among its questions.
 * Pitch is a statement about our product or company, never a question or a summary, and not when the
-  turn ties it to a need the client stated.
+  turn ties it to a need the client stated or the sentence trades the price for a condition.
 * Objection moves are read per sentence; a concession traded for a condition is conditional, and the
   same sentence's unconditional reading is dropped.
 * A crowd appeal in the statement before a problem, implication or need-payoff question makes the
@@ -196,7 +196,11 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         labels.explains_purpose |= purpose
         case = r.find("shares_case", s, "shares_case")
         labels.shares_case |= case
-        if not tied and not question and not summary and r.find("pitch", s, "pitch"):
+        sentence_moves = _objection_moves(r, s, question)
+        moves += [m for m in sentence_moves if m not in moves]
+        # A price traded for a condition ("if you sign for two years, we can reduce the fee by 8%") is no pitch.
+        if (not tied and not question and not summary and "conditional_concession" not in sentence_moves
+                and r.find("pitch", s, "pitch")):
             if case:
                 case_pitch.append(s)  # settled below: a case followed by a question is no pitch
             else:
@@ -214,9 +218,6 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
             for cue, m in cues.get("irritators").finditer(s.text):
                 labels.irritators.append(m.group(0))
                 r.note("irritator", m.group(0), cue, m, s)
-
-        sentence_moves = _objection_moves(r, s, question)
-        moves += [m for m in sentence_moves if m not in moves]
 
         if not question or summary or system:
             if not question:
