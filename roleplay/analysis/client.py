@@ -32,19 +32,20 @@ def analyse_client(text: str, lang: str | None = None) -> ClientLabels:
         lang = detect_language(text)
     cues = load_client_cues(lang)
     scan = cues.scan(text)
-    out = ClientLabels(text=text, lang=lang)
+    found: dict = {}
+    evidence = []
     for label in ("explicit_need", "implied_need", "commitment"):
         hit = scan.search(label)
         if hit:
-            setattr(out, label, True)
-            out.evidence.append(_evidence(label, True, *hit))
+            found[label] = True
+            evidence.append(_evidence(label, True, *hit))
     for kind, key in cues.keys_under("objection"):
         hit = scan.search(key)
         if hit:
-            out.objection = kind
-            out.evidence.append(_evidence("objection", kind, *hit))
+            found["objection"] = kind
+            evidence.append(_evidence("objection", kind, *hit))
             break
-    return out
+    return ClientLabels(text=text, lang=lang, evidence=evidence, **found)
 
 
 def promises_minutes(text: str, lang: str) -> tuple[str, object] | None:
