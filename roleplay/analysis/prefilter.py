@@ -1,17 +1,17 @@
 """One pass over a sentence tells which cues can match it, so only those are searched.
 
-Every cue is translated into a looser RE2 pattern: lookarounds are dropped, counted repeats become
-unbounded, Python's Unicode classes become RE2 classes at least as wide, and a word boundary is kept
-only where it sits against an ASCII letter (where RE2's ASCII `\\b` holds whenever Python's does). A
-text the cue matches therefore always matches its translation. All translations go into one RE2 set,
-which reports in a single scan which of them match; the cue's own Python pattern then finds the exact
-span, so the evidence is what the cue file says. Without the `re2` module, or for a cue that cannot
-be translated, every cue stays a candidate and the result is the same, only slower.
+Every cue is read for the words it cannot match without: its pattern is cut at the gaps that can span
+words (`.{0,60}`, `[^，,]*`, `(\\w+ ){1,6}`), and each piece between gaps yields the literal strings one
+of which any match of the piece contains ("how would", "mean for"). All those strings of a language go
+into one Aho-Corasick automaton, built once: a single pass over the lower-cased sentence finds every
+string present, and a cue is a candidate only when each of its pieces has one of its strings there.
+The cue's own Python pattern then decides and finds the exact span, so the evidence is what the cue
+file says. The automaton costs the same for a sentence it has never seen as for one it has. Without
+the `ahocorasick` module, or for a cue with no required string, every cue stays a candidate and the
+result is the same, only slower.
 """
 
 from __future__ import annotations
-
-import re
 
 try:
     from re import _constants as sre_c, _parser as sre_p
@@ -20,168 +20,190 @@ except ImportError:  # pragma: no cover - Python 3.10 names the modules differen
     import sre_parse as sre_p
 
 try:
-    import re2
-except ImportError:  # pragma: no cover - exercised by forcing `re2 = None` in the tests
-    re2 = None
+    import ahocorasick
+except ImportError:  # pragma: no cover - exercised by forcing `ahocorasick = None` in the tests
+    ahocorasick = None
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-# Characters Python's IGNORECASE matches to an ASCII letter that RE2's case folding does not:
-# U+0130 (lower-cases to "i"), U+0131 and U+017F (Python's i/ı and s/ſ equivalences) and the
-# Kelvin sign. Mapped to that letter before the scan, they also count as word characters for \b.
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
-
-# Python's \w, \s and \d are Unicode classes; their ASCII part is kept exactly and every non-ASCII
-# character is let through, which keeps the set's automaton small.
-_NON_ASCII = r"\x{80}-\x{10ffff}"
-_WORD = r"0-9A-Za-z_" + _NON_ASCII
-_SPACE = r"\t-\r\x{1c}-\x{20}" + _NON_ASCII
-_DIGIT = r"0-9" + _NON_ASCII
-_ANY = r"(?s:.)"
+# Characters Python's IGNORECASE matches to an ASCII letter that str.lower() does not turn into it:
+# U+0131 and U+017F (Python's i/ı and s/ſ equivalences) and U+0130 (str.lower() adds a combining dot).
+_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+_REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None))
+_ZERO_WIDTH = (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
 
 
-class _Untranslatable(Exception):
-    pass
+def fold(text: str) -> str:
+    """`text` as the automaton reads it: lower-cased the way IGNORECASE compares letters."""
+    return (text if text.isascii() else text.translate(_FOLD)).lower()
 
 
-def to_re2(pattern: str) -> str | None:
-    """An RE2 pattern matching every text `pattern` matches (case-insensitively), or None."""
+def requirements(pattern: str) -> list[frozenset[str]] | None:
+    """Per piece of `pattern` between gaps, the strings one of which any match of the piece contains
+    (lower-cased); every piece's set must be met. An empty list: nothing is required. None: the
+    pattern does not parse."""
     try:
-        return _seq(list(sre_p.parse(pattern)))
-    except Exception:  # noqa: BLE001 - an unknown construct or a parse error: no translation is always safe
+        items = list(sre_p.parse(pattern))
+    except Exception:  # noqa: BLE001 - Python's own compile reports it; no requirement is always safe
         return None
+    pieces, current = [], []
+    for op, av in items:
+        if _is_gap(op, av):
+            if av[0]:
+                current.append((op, av))  # x+ still holds one x
+            pieces.append(current)
+            current = []
+        else:
+            current.append((op, av))
+    pieces.append(current)
+    out = []
+    for piece in pieces:
+        found = _literals(piece)
+        if found and found not in out:
+            out.append(found)
+    return out
 
 
-def _char(code: int) -> str:
-    ch = chr(code)
-    return ch if ch.isascii() and ch.isalnum() else f"\\x{{{code:x}}}"
+def _is_gap(op, av) -> bool:
+    """A repeat that can run across words (`.{0,60}`, `[^，,]*`, `(\\w+ ){1,6}`)."""
+    return op in _REPEATS and av[1] != 1 and _wide(list(av[2]))
 
 
-def _is_ascii_word(code: int) -> bool:
-    ch = chr(code)
-    return ch.isascii() and (ch.isalnum() or ch == "_")
-
-
-def _edge_is_ascii_word(items: list, first: bool) -> bool:
-    """Whether every match of `items` starts (or ends) with an ASCII word character."""
-    for op, av in (items if first else reversed(items)):
-        if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
-            return False
-        if op is sre_c.LITERAL:
-            return _is_ascii_word(av)
-        if op is sre_c.SUBPATTERN:
-            return _edge_is_ascii_word(list(av[-1]), first)
-        if op is sre_c.BRANCH:
-            return all(_edge_is_ascii_word(list(alt), first) for alt in av[1])
-        if op is sre_c.IN:
-            return all(kind is sre_c.LITERAL and _is_ascii_word(v) or
-                       kind is sre_c.RANGE and all(_is_ascii_word(c) for c in range(v[0], v[1] + 1))
-                       for kind, v in av)
-        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
-            return av[0] >= 1 and _edge_is_ascii_word(list(av[2]), first)
-        return False
+def _wide(items: list) -> bool:
+    """Whether `items` can match a space, punctuation or any character at all."""
+    for op, av in items:
+        if op in (sre_c.ANY, sre_c.NOT_LITERAL):
+            return True
+        if op is sre_c.LITERAL and not chr(av).isalnum():
+            return True
+        if op is sre_c.IN and any(kind is sre_c.NEGATE or kind is sre_c.CATEGORY and v not in (sre_c.CATEGORY_WORD, sre_c.CATEGORY_DIGIT)
+                                  or kind is sre_c.LITERAL and not chr(v).isalnum() for kind, v in av):
+            return True
+        if op is sre_c.SUBPATTERN and _wide(list(av[-1])):
+            return True
+        if op is sre_c.BRANCH and any(_wide(list(alt)) for alt in av[1]):
+            return True
+        if op in _REPEATS and _wide(list(av[2])):
+            return True
     return False
 
 
-def _seq(items: list) -> str:
-    out = []
-    for i, (op, av) in enumerate(items):
-        if op is sre_c.AT and av is sre_c.AT_BOUNDARY:
-            # Python's \b implies RE2's next to an ASCII word character; elsewhere, drop it.
-            if _edge_is_ascii_word(items[i + 1:], True) or _edge_is_ascii_word(items[:i], False):
-                out.append(r"\b")
+_MAX_STRINGS = 64  # how many alternatives a run of fixed text may spell out
+
+
+def _literals(items: list) -> frozenset[str] | None:
+    """Strings one of which every match of the sequence `items` contains, or None.
+
+    Runs of fixed text are spelt out in full ("(what|how) (would|could)" gives "what would", "how
+    would", ...), which is far more telling than any one word of them."""
+    options: list[set[str]] = []
+    run: set[str] = {""}
+    for op, av in items:
+        exact = _exact(op, av)
+        if exact is not None and len(run) * len(exact) <= _MAX_STRINGS:
+            run = {a + b for a in run for b in exact}
             continue
-        out.append(_node(op, av))
-    return "".join(out)
-
-
-def _node(op, av) -> str:
-    if op is sre_c.LITERAL:
-        return _char(av)
-    if op is sre_c.NOT_LITERAL:
-        return f"[^{_char(av)}]"
-    if op is sre_c.ANY:
-        return "."
-    if op is sre_c.IN:
-        return _class(av)
-    if op is sre_c.SUBPATTERN or op is getattr(sre_c, "ATOMIC_GROUP", None):
-        return f"(?:{_seq(list(av[-1] if op is sre_c.SUBPATTERN else av))})"
-    if op is sre_c.BRANCH:
-        return "(?:" + "|".join(_seq(list(alt)) for alt in av[1]) + ")"
-    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
-        low, _high, body = av
-        # x{0,60} becomes x*, x{2,6} becomes x+: counted repeats multiply the automaton's states.
-        return f"(?:{_seq(list(body))}){'+' if low else '*'}"
-    if op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-        return ""  # a lookaround only narrows what matches
-    if op is sre_c.AT:
-        return {
-            sre_c.AT_BEGINNING: "^",
-            sre_c.AT_BEGINNING_STRING: r"\A",
-            sre_c.AT_END: "(?m:$)",  # Python's $ also matches before a final newline
-            sre_c.AT_END_STRING: r"\z",
-            sre_c.AT_NON_BOUNDARY: "",
-        }[av]
-    if op is sre_c.GROUPREF:
-        return f"{_ANY}*"
-    raise _Untranslatable(op)
-
-
-def _class(items) -> str:
-    negate = items and items[0][0] is sre_c.NEGATE
-    parts = []
-    for kind, v in items[1:] if negate else items:
-        if kind is sre_c.LITERAL:
-            parts.append(_char(v))
-        elif kind is sre_c.RANGE:
-            parts.append(f"{_char(v[0])}-{_char(v[1])}")
-        elif kind is sre_c.CATEGORY and not negate:
-            parts.append({
-                sre_c.CATEGORY_DIGIT: _DIGIT, sre_c.CATEGORY_WORD: _WORD, sre_c.CATEGORY_SPACE: _SPACE,
-                sre_c.CATEGORY_NOT_DIGIT: r"\D", sre_c.CATEGORY_NOT_WORD: r"\W", sre_c.CATEGORY_NOT_SPACE: r"\S",
-            }[v])
+        options.append(run)
+        run = {""}
+        if exact is not None:  # too many spellings to join the run: start a new one
+            run = set(exact)
         else:
-            return _ANY  # a negated class with \w, \s or \d: no exact RE2 equivalent, so any character
-    return f"[{'^' if negate else ''}{''.join(parts)}]"
+            sub = _node_literals(op, av)
+            if sub:
+                options.append(set(sub))
+    options.append(run)
+    options = [frozenset(fold(s) for s in o) for o in options if o and all(o)]
+    # The most telling set: its shortest string as long as possible, then as few strings as possible.
+    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+
+
+def _exact(op, av) -> set[str] | None:
+    """Every string `op` can match, when they are few; "" for what matches no character."""
+    if op is sre_c.LITERAL:
+        return {chr(av)}
+    if op in _ZERO_WIDTH:
+        return {""}
+    if op is sre_c.IN and len(av) <= 8 and all(kind is sre_c.LITERAL for kind, _ in av):
+        return {chr(v) for _, v in av}
+    if op is sre_c.SUBPATTERN:
+        return _exact_seq(list(av[-1]))
+    if op is sre_c.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            sub = _exact_seq(list(alternative))
+            if sub is None:
+                return None
+            out |= sub
+        return out if len(out) <= _MAX_STRINGS else None
+    if op in _REPEATS and av[1] == 1:
+        sub = _exact_seq(list(av[2]))
+        return None if sub is None else sub | ({""} if av[0] == 0 else set())
+    return None
+
+
+def _exact_seq(items: list) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        sub = _exact(op, av)
+        if sub is None or len(out) * len(sub) > _MAX_STRINGS:
+            return None
+        out = {a + b for a in out for b in sub}
+    return out
+
+
+def _node_literals(op, av) -> frozenset[str] | None:
+    if op is sre_c.SUBPATTERN:
+        return _literals(list(av[-1]))
+    if op is sre_c.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            sub = _literals(list(alternative))
+            if sub is None:
+                return None
+            out |= sub
+        return frozenset(out)
+    if op in _REPEATS and av[0] >= 1:
+        return _literals(list(av[2]))
+    return None
 
 
 class Prefilter:
-    """Which of a list of cue patterns can match a text, from one RE2 scan."""
+    """Which of a list of cue patterns can match a text, from one pass of an Aho-Corasick automaton."""
 
     def __init__(self, patterns: list[str]):
         self.always: list[int] = []
-        """Cues without a translation: always candidates."""
-        self._set = None
-        self._ids: list[int] = []
-        if re2 is None:
+        """Cues with nothing required: always candidates."""
+        self._needed: dict[int, int] = {}
+        """Per other cue, how many pieces must be met."""
+        self._automaton = None
+        if ahocorasick is None:
             self.always = list(range(len(patterns)))
             return
-        options = re2.Options()
-        options.case_sensitive = False
-        options.log_errors = False
-        options.never_capture = True
-        options.max_mem = 64 << 20
-        rules = re2.Set.SearchSet(options)
+        meets: dict[str, list[tuple[int, int]]] = {}  # string -> the (cue, piece) pairs it meets
         for i, pattern in enumerate(patterns):
-            translated = to_re2(pattern)
-            try:
-                if translated is None:
-                    raise ValueError(pattern)
-                rules.Add(translated)
-                self._ids.append(i)
-            except Exception:  # noqa: BLE001 - RE2 refuses it: keep the cue as a candidate
+            pieces = requirements(pattern)
+            if not pieces:
                 self.always.append(i)
-        if self._ids:
-            rules.Compile()
-            self._set = rules
+                continue
+            self._needed[i] = len(pieces)
+            for p, strings in enumerate(pieces):
+                for s in strings:
+                    meets.setdefault(s, []).append((i, p))
+        self._meets = [tuple(pairs) for pairs in meets.values()]
+        """Per string (by its number in the automaton), the pieces it meets."""
+        if meets:
+            automaton = ahocorasick.Automaton()
+            for number, s in enumerate(meets):
+                automaton.add_word(s, number)
+            automaton.make_automaton()
+            self._automaton = automaton
 
     def candidates(self, text: str) -> list[int]:
         """The indexes of the patterns that may match `text`, ascending."""
-        if self._set is None:
+        if self._automaton is None:
             return self.always
-        if not text.isascii():
-            text = text.translate(_FOLD)
-        try:
-            found = self._set.Match(text) or []
-        except UnicodeEncodeError:  # a lone surrogate: any other non-ASCII character scans the same
-            found = self._set.Match(_SURROGATE.sub("\ufffd", text)) or []
-        return sorted([self._ids[k] for k in found] + self.always)
+        met: set[tuple[int, int]] = set()
+        for number in {number for _, number in self._automaton.iter(fold(text))}:
+            met.update(self._meets[number])
+        count: dict[int, int] = {}
+        for i, _ in met:
+            count[i] = count.get(i, 0) + 1
+        return sorted([i for i, n in count.items() if n == self._needed[i]] + self.always)
