@@ -3,7 +3,7 @@
     python bench/grading_speed.py
 
 Each call alternates ten rep lines with ten client lines, in English and then in Chinese. Every rep
-line is new to the process: a line of our labelled set with a word and a reference number put in, so
+line is new to the process: a line of our labelled set with a word and a numbered name put in, so
 nothing the analyser has seen before (a warm cache of any kind) makes it look faster than it is on a
 real call. A warm-up on other calls first compiles the cues. Time is this process's CPU time, so other
 work on the machine does not count against the grader; each figure is the median of 5 runs.
@@ -38,13 +38,17 @@ INSERTS = {
 
 
 def fresh(text: str, lang: str, rng: random.Random, n: int) -> str:
-    """`text` with a word put in at random and, half the time, a reference number: a line never seen."""
+    """`text` with a word and a numbered name (Site417, K417) put in at random: a line never seen,
+    still one sentence."""
     if lang == "en":
         words = text.split(" ")
-        words.insert(rng.randrange(len(words)), rng.choice(INSERTS["en"]))
-        return " ".join(words) + ("" if rng.random() < 0.5 else f" (ref {n})")
-    at = rng.randrange(len(text))
-    return text[:at] + rng.choice(INSERTS["zh"]) + text[at:] + ("" if rng.random() < 0.5 else f"（{n}）")
+        for word in (rng.choice(INSERTS["en"]), f"Site{n}"):
+            words.insert(rng.randrange(len(words)), word)
+        return " ".join(words)
+    for word in (rng.choice(INSERTS["zh"]), f"K{n}"):
+        at = rng.randrange(len(text))
+        text = text[:at] + word + text[at:]
+    return text
 
 
 def calls(n: int, lang: str, rng: random.Random, first: int) -> list[Transcript]:

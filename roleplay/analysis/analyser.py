@@ -72,10 +72,14 @@ class _Reader:
         self._scans: dict[str, Scan] = {}
 
     def scan(self, sentence: Sentence) -> Scan:
-        """The sentence's cue scan (each text is scanned once per turn)."""
+        """The sentence's cue scan. Each text is scanned once per turn, and a part of a text already
+        scanned (a question without its purpose clause) is not scanned again: it holds no string the
+        whole does not, so the whole's candidates serve it."""
         scan = self._scans.get(sentence.text)
         if scan is None:
-            scan = self._scans[sentence.text] = self.cues.scan(sentence.text)
+            whole = next((s for text, s in self._scans.items() if sentence.text in text), None)
+            scan = self.cues.scan(sentence.text) if whole is None else whole.part(sentence.text)
+            self._scans[sentence.text] = scan
         return scan
 
     def match(self, key: str, sentence: Sentence) -> tuple[str, re.Match] | None:

@@ -114,6 +114,10 @@ class Scan:
         self.cues, self.text, self.candidates = cues, text, candidates
         self._found: dict[str, tuple[str, re.Match] | None] = {}
 
+    def part(self, text: str) -> Scan:
+        """The scan of `text`, a part of this scan's text: no cue outside these candidates can match it."""
+        return Scan(self.cues, text, self.candidates)
+
     def search(self, key: str) -> tuple[str, re.Match] | None:
         """The first cue of label `key` matching the text and its match, as `CueSet.search`."""
         candidates = self.candidates.get(key)
