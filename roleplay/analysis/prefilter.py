@@ -126,13 +126,8 @@ def _exact(op, av) -> set[str] | None:
     if op is sre_c.SUBPATTERN:
         return _exact_seq(list(av[-1]))
     if op is sre_c.BRANCH:
-        out: set[str] = set()
-        for alternative in av[1]:
-            sub = _exact_seq(list(alternative))
-            if sub is None:
-                return None
-            out |= sub
-        return out if len(out) <= _MAX_STRINGS else None
+        out = _union(av[1], _exact_seq)
+        return out if out is not None and len(out) <= _MAX_STRINGS else None
     if op in _REPEATS and av[1] == 1:
         sub = _exact_seq(list(av[2]))
         return None if sub is None else sub | ({""} if av[0] == 0 else set())
@@ -149,17 +144,23 @@ def _exact_seq(items: list) -> set[str] | None:
     return out
 
 
+def _union(alternatives, read) -> set[str] | None:
+    """What `read` gives each alternative of a branch, together; None when one of them gives None."""
+    out: set[str] = set()
+    for alternative in alternatives:
+        sub = read(list(alternative))
+        if sub is None:
+            return None
+        out |= sub
+    return out
+
+
 def _node_literals(op, av) -> frozenset[str] | None:
     if op is sre_c.SUBPATTERN:
         return _literals(list(av[-1]))
     if op is sre_c.BRANCH:
-        out: set[str] = set()
-        for alternative in av[1]:
-            sub = _literals(list(alternative))
-            if sub is None:
-                return None
-            out |= sub
-        return frozenset(out)
+        out = _union(av[1], _literals)
+        return None if out is None else frozenset(out)
     if op in _REPEATS and av[0] >= 1:
         return _literals(list(av[2]))
     return None
