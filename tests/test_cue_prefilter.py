@@ -3,6 +3,7 @@ exactly what it says without it, evidence and all."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -12,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roleplay.analysis import analyser, client, cues, prefilter
-from roleplay.analysis.prefilter import Prefilter, requirements
+from roleplay.analysis.prefilter import Prefilter, fold, folds_exactly, requirements
 
 ROOT = Path(__file__).resolve().parent.parent
 CUE_FILES = [("en", cues.load_cues), ("zh", cues.load_cues), ("en", cues.load_client_cues), ("zh", cues.load_client_cues)]
@@ -38,7 +39,7 @@ def _hidden_cues(language_cues, text: str) -> list[str]:
     for key, cueset in language_cues.flat.items():
         offered = set(scan.candidates.get(key, ()))
         for i in range(len(cueset.patterns)):
-            if i not in offered and cueset._single(i).search(text):
+            if i not in offered and cueset.search_one(i, text):
                 hidden.append(f"{key}[{i}]")
     return hidden
 
@@ -110,13 +111,73 @@ def test_a_cue_requires_each_piece_between_its_gaps(pattern, strings):
 
 
 def test_a_cue_is_a_candidate_only_when_every_piece_is_there():
-    scan = Prefilter([r"\bwhat would\b.{0,40}\bmean for\b", r"\bprice\b"])
-    assert scan.candidates("What would that mean for you?") == [0]
-    assert scan.candidates("What would you do?") == []
-    assert scan.candidates("and what does the PRICE mean for you") == [1]
+    scan = Prefilter([r"\bwhat would\b.{0,40}\bmean for\b", r"\bprice\b", r"\?"])
+    assert scan.candidates(fold("What would that mean for you?")) == [0, 2]
+    assert scan.candidates(fold("What would you do")) == []
+    assert scan.candidates(fold("and what does the PRICE mean for you")) == [1]
 
 
 def test_a_pattern_with_nothing_required_stays_a_candidate():
     assert requirements(r"^\w+$") == []
     assert requirements(r"\w+\?") == [{"?"}]
     assert Prefilter([r"^\w+$", "zzz"]).candidates("abc") == [0]
+
+
+def _cue_spans(language_cues, text: str, folded: bool) -> list[tuple[str, int, tuple[int, int]]]:
+    """Every cue's first match in `text`: as searched (on the folded text where it can be) or with
+    IGNORECASE on `text` itself."""
+    out, folded_text = [], fold(text)
+    for key, cueset in language_cues.flat.items():
+        for i, pattern in enumerate(cueset.patterns):
+            m = cueset.search_one(i, text, folded_text) if folded else _ignorecase(pattern).search(text)
+            if m:
+                out.append((key, i, m.span()))
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _ignorecase(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def test_most_shipped_cues_are_searched_in_the_folded_text():
+    for lang, load in CUE_FILES:
+        patterns = [p for cueset in load(lang).flat.values() for p in cueset.patterns]
+        assert sum(map(folds_exactly, patterns)) >= 0.95 * len(patterns), lang
+
+
+@pytest.mark.parametrize("lang, load", CUE_FILES, ids=lambda v: v if isinstance(v, str) else v.__name__)
+def test_a_search_of_the_folded_text_finds_what_ignorecase_finds_in_every_labelled_line(lang, load):
+    language_cues = load(lang)
+    for text, _ in TEXTS:
+        assert _cue_spans(language_cues, text, True) == _cue_spans(language_cues, text, False), text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(TEXTS), st.lists(st.tuples(st.integers(0, 200), st.sampled_from(_AWKWARD) | st.characters()), max_size=6),
+       st.booleans())
+def test_a_search_of_the_folded_text_finds_what_ignorecase_finds_in_any_unicode(row, insertions, upper):
+    text = row[0].upper() if upper else row[0]
+    for at, ch in insertions:
+        text = text[:at] + ch + text[at:]
+    for lang, load in CUE_FILES:
+        assert _cue_spans(load(lang), text, True) == _cue_spans(load(lang), text, False), (lang, text)
+
+
+def test_folding_keeps_every_character_in_its_place():
+    text = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    assert len(fold(text)) == len(text)
+
+
+@pytest.mark.parametrize("pattern, exact", [
+    (r"\bour (\w+ ){0,2}platform\b", True),
+    (r"(您|你)(刚才)?(提到|说过)[^，,]{0,10}", True),
+    (r"[a-z0-9]+\?", True),
+    (r"\bOur\b", False),  # an upper-case letter: "our" in the folded text would not match it
+    (r"[A-Z]{2}", False),
+    (r"\bcafé\b", False),  # a non-ASCII letter with case
+    (r"\bσ", False),
+    (r"(no)\W\1", False),  # a back-reference
+])
+def test_a_pattern_is_searched_in_the_folded_text_only_when_that_finds_the_same(pattern, exact):
+    assert folds_exactly(pattern) is exact

@@ -32,7 +32,7 @@ import re
 from functools import lru_cache
 from types import SimpleNamespace
 
-from roleplay.analysis.cues import LanguageCues, Scan, load_cues
+from roleplay.analysis.cues import Hit, LanguageCues, Scan, load_cues
 from roleplay.analysis.framework import Framework
 from roleplay.analysis.language import detect_language
 from roleplay.analysis.rewrite import neutral_rewrite
@@ -82,14 +82,13 @@ class _Reader:
             self._scans[sentence.text] = scan
         return scan
 
-    def match(self, key: str, sentence: Sentence) -> tuple[str, re.Match] | None:
+    def match(self, key: str, sentence: Sentence) -> Hit | None:
         """The first cue of `key` matching the sentence."""
         return self.scan(sentence).search(key)
 
-    def note(self, label: str, value: str | bool, cue: str, m: re.Match, sentence: Sentence) -> None:
-        start = sentence.start + m.start()
-        span = m.group(0)
-        self.evidence.append(Evidence(label=label, value=value, cue=cue, span=span, start=start, end=start + len(span)))
+    def note(self, label: str, value: str | bool, hit: Hit, sentence: Sentence) -> None:
+        start = sentence.start + hit.start
+        self.evidence.append(Evidence(label=label, value=value, cue=hit.cue, span=hit.span, start=start, end=start + len(hit.span)))
 
     def find(self, key: str, sentence: Sentence, label: str | None = None, value: str | bool = True) -> bool:
         scan = self.scan(sentence)
@@ -99,7 +98,7 @@ class _Reader:
         if hit is None:
             return False
         if label is not None:
-            self.note(label, value, hit[0], hit[1], sentence)
+            self.note(label, value, hit, sentence)
         return True
 
     def first_of(self, prefix: str, sentence: Sentence, label: str | None, alias: dict[str, str] | None = None) -> str | None:
@@ -109,7 +108,7 @@ class _Reader:
             if key in scan.candidates and (hit := scan.search(key)):
                 name = (alias or {}).get(name, name)
                 if label is not None:
-                    self.note(label, name, hit[0], hit[1], sentence)
+                    self.note(label, name, hit, sentence)
                 return name
         return None
 
@@ -129,9 +128,8 @@ def _core(r: _Reader, s: Sentence) -> Sentence:
         hit = r.match("explains_purpose", core)
         if hit is None:
             break
-        m = hit[1]
         breaks = list(_CLAUSE_BREAK.finditer(core.text))
-        after = next((b for b in breaks if b.start() >= m.end()), None)
+        after = next((b for b in breaks if b.start() >= hit.end), None)
         rest = core.text[after.end():].strip() if after else ""
         if rest and any(ch.isalnum() for ch in rest):
             tail = Sentence(rest, core.start + core.text.index(rest, after.end()))
@@ -140,7 +138,7 @@ def _core(r: _Reader, s: Sentence) -> Sentence:
             if s.is_question_mark or r.find("question_opener", tail) or r.find("question_opener", _strip_lead_in(tail)):
                 core = tail
                 continue
-        before = [b for b in breaks if b.end() <= m.start()]
+        before = [b for b in breaks if b.end() <= hit.start]
         head = core.text[: before[-1].start()].strip() if before else ""
         if head and any(ch.isalnum() for ch in head):
             core = Sentence(head, core.start)
@@ -219,9 +217,9 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         system = r.find("addresses_system", s, "addresses_system")
         labels.addresses_system |= system
         if r.match("irritators", s):
-            for cue, m in cues.get("irritators").finditer(s.text):
-                labels.irritators.append(m.group(0))
-                r.note("irritator", m.group(0), cue, m, s)
+            for hit in cues.get("irritators").finditer(s.text):
+                labels.irritators.append(hit.span)
+                r.note("irritator", hit.span, hit, s)
 
         if not question or summary or system:
             if not question:
@@ -245,7 +243,7 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
             hit = r.match("spin.problem", previous) or r.match("spin.implication", previous)
             if hit:
                 spin = "problem"
-                r.note("spin", spin, hit[0], hit[1], previous)
+                r.note("spin", spin, hit, previous)
         if spin is None:
             spin = "situation"
             r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues",
@@ -286,7 +284,7 @@ def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
         hit = r.match(key, s)
         if hit:
             moves.append(name)
-            r.note("objection_move", name, hit[0], hit[1], s)
+            r.note("objection_move", name, hit, s)
     if "probe" in moves and "ask_approver" in moves and not _separate_clauses(r, s, "probe", "ask_approver"):
         # "Who sets the budget?" asks for the approver; it does not diagnose the objection. But
         # "Compared with what, and who else has a say?" asks both, one clause each.
@@ -306,6 +304,6 @@ def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
 def _separate_clauses(r: _Reader, s: Sentence, first: str, second: str) -> bool:
     """Whether the cue of move `first` ends before a clause break that comes before the cue of `second`."""
     a, b = r.match(f"objection_moves.{first}", s), r.match(f"objection_moves.{second}", s)
-    if not a or not b or a[1].end() > b[1].start():
+    if not a or not b or a.end > b.start:
         return False
-    return _CLAUSE_BREAK.search(s.text, a[1].end() - 1, b[1].start() + 1) is not None
+    return _CLAUSE_BREAK.search(s.text, a.end - 1, b.start + 1) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from roleplay.analysis.cues import load_client_cues
+from roleplay.analysis.cues import Hit, load_client_cues
 from roleplay.analysis.language import detect_language
 from roleplay.domain.labels import Evidence
 
@@ -22,8 +22,8 @@ class ClientLabels(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-def _evidence(label: str, value, cue: str, m) -> Evidence:
-    return Evidence(label=label, value=value, cue=cue, span=m.group(0), start=m.start(), end=m.end())
+def _evidence(label: str, value, hit: Hit) -> Evidence:
+    return Evidence(label=label, value=value, cue=hit.cue, span=hit.span, start=hit.start, end=hit.end)
 
 
 def analyse_client(text: str, lang: str | None = None) -> ClientLabels:
@@ -38,16 +38,16 @@ def analyse_client(text: str, lang: str | None = None) -> ClientLabels:
         hit = scan.search(label)
         if hit:
             found[label] = True
-            evidence.append(_evidence(label, True, *hit))
+            evidence.append(_evidence(label, True, hit))
     for kind, key in cues.keys_under("objection"):
         hit = scan.search(key)
         if hit:
             found["objection"] = kind
-            evidence.append(_evidence("objection", kind, *hit))
+            evidence.append(_evidence("objection", kind, hit))
             break
     return ClientLabels(text=text, lang=lang, evidence=evidence, **found)
 
 
-def promises_minutes(text: str, lang: str) -> tuple[str, object] | None:
-    """The cue and match when a rep turn promises minutes or notes."""
+def promises_minutes(text: str, lang: str) -> Hit | None:
+    """Where a rep turn promises minutes or notes, if it does."""
     return load_client_cues(lang).get("minutes").search(text)

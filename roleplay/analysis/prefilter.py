@@ -13,6 +13,9 @@ result is the same, only slower.
 
 from __future__ import annotations
 
+from functools import lru_cache, reduce
+from operator import itemgetter, or_
+
 try:
     from re import _constants as sre_c, _parser as sre_p
 except ImportError:  # pragma: no cover - Python 3.10 names the modules differently
@@ -27,13 +30,60 @@ except ImportError:  # pragma: no cover - exercised by forcing `ahocorasick = No
 # Characters Python's IGNORECASE matches to an ASCII letter that str.lower() does not turn into it:
 # U+0131 and U+017F (Python's i/ı and s/ſ equivalences) and U+0130 (str.lower() adds a combining dot).
 _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+try:  # characters IGNORECASE matches beyond what lower-casing gives (Python 3.11+)
+    from re._casefix import _EXTRA_CASES
+except ImportError:  # pragma: no cover
+    _EXTRA_CASES = {}
 _REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None))
 _ZERO_WIDTH = (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
 
 
 def fold(text: str) -> str:
-    """`text` as the automaton reads it: lower-cased the way IGNORECASE compares letters."""
+    """`text` lower-cased the way IGNORECASE compares letters, every character in its place (so
+    offsets in the folded text are offsets in `text`)."""
     return (text if text.isascii() else text.translate(_FOLD)).lower()
+
+
+def folds_exactly(pattern: str) -> bool:
+    """Whether a case-sensitive search for `pattern` in `fold(text)` finds exactly what an IGNORECASE
+    search finds in `text`: true when every character the pattern names is a lower-case ASCII letter
+    or has no case at all (digits, punctuation, Han)."""
+    try:
+        return _caseless_items(list(sre_p.parse(pattern)))
+    except Exception:  # noqa: BLE001 - not parsed: keep IGNORECASE, which reports the error itself
+        return False
+
+
+def _caseless_items(items: list) -> bool:
+    for op, av in items:
+        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
+            ok = _caseless(av)
+        elif op is sre_c.IN:
+            ok = all(kind in (sre_c.NEGATE, sre_c.CATEGORY) or kind is sre_c.LITERAL and _caseless(v)
+                     or kind is sre_c.RANGE and _caseless_range(*v) for kind, v in av)
+        elif op is sre_c.SUBPATTERN:
+            ok = not av[2] & sre_c.SRE_FLAG_IGNORECASE and _caseless_items(list(av[-1]))  # no (?-i:...)
+        elif op is sre_c.BRANCH:
+            ok = all(_caseless_items(list(alt)) for alt in av[1])
+        elif op in _REPEATS:
+            ok = _caseless_items(list(av[2]))
+        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            ok = _caseless_items(list(av[1]))
+        else:
+            ok = op in (sre_c.AT, sre_c.ANY, sre_c.CATEGORY)  # anything else (a back-reference): keep IGNORECASE
+        if not ok:
+            return False
+    return True
+
+
+def _caseless(code: int) -> bool:
+    ch = chr(code)
+    return ch.isascii() and not ch.isupper() or ch.lower() == ch == ch.upper() and code not in _EXTRA_CASES
+
+
+@lru_cache(maxsize=None)
+def _caseless_range(low: int, high: int) -> bool:
+    return all(_caseless(code) for code in range(low, high + 1))
 
 
 def requirements(pattern: str) -> list[frozenset[str]] | None:
@@ -86,6 +136,7 @@ def _wide(items: list) -> bool:
     return False
 
 
+_VALUE = itemgetter(1)
 _MAX_STRINGS = 64  # how many alternatives a run of fixed text may spell out
 
 
@@ -111,8 +162,13 @@ def _literals(items: list) -> frozenset[str] | None:
                 options.append(set(sub))
     options.append(run)
     options = [frozenset(fold(s) for s in o) for o in options if o and all(o)]
-    # The most telling set: its shortest string as long as possible, then as few strings as possible.
-    return max(options, key=lambda o: (min(map(len, o)), -len(o)), default=None)
+    return max(options, key=_telling, default=None)
+
+
+def _telling(strings: frozenset[str]) -> tuple[int, int]:
+    """How telling a set of required strings is: its shortest string as long as possible, then as few
+    strings as possible."""
+    return min(map(len, strings)), -len(strings)
 
 
 def _exact(op, av) -> set[str] | None:
@@ -167,44 +223,57 @@ def _node_literals(op, av) -> frozenset[str] | None:
 
 
 class Prefilter:
-    """Which of a list of cue patterns can match a text, from one pass of an Aho-Corasick automaton."""
+    """Which of a list of cue patterns can match a text, from one pass of an Aho-Corasick automaton.
+
+    Each piece of each cue is a bit, the bits of the cues' most telling pieces first, then a block for
+    each further piece position; a string's value is the bits of the pieces it meets. A text's bits
+    are the OR of its strings' values, and a cue is offered when its bit is set in every block where it
+    has a piece: a few integer operations, whatever the number of cues."""
 
     def __init__(self, patterns: list[str]):
         self.always: list[int] = []
         """Cues with nothing required: always candidates."""
-        self._needed: dict[int, int] = {}
-        """Per other cue, how many pieces must be met."""
         self._automaton = None
         if ahocorasick is None:
             self.always = list(range(len(patterns)))
             return
-        meets: dict[str, list[tuple[int, int]]] = {}  # string -> the (cue, piece) pairs it meets
+        n = self._n = len(patterns)
+        values: dict[str, int] = {}
+        self._having: list[int] = []
+        """Per piece position after the first, the bits of the cues with a piece there."""
+        self._always_bits = 0
         for i, pattern in enumerate(patterns):
-            pieces = requirements(pattern)
+            pieces = sorted(requirements(pattern) or (), key=_telling, reverse=True)
             if not pieces:
                 self.always.append(i)
-                continue
-            self._needed[i] = len(pieces)
-            for p, strings in enumerate(pieces):
-                for s in strings:
-                    meets.setdefault(s, []).append((i, p))
-        self._meets = [tuple(pairs) for pairs in meets.values()]
-        """Per string (by its number in the automaton), the pieces it meets."""
-        if meets:
+                self._always_bits |= 1 << i
+            for k, piece in enumerate(pieces):
+                if k > len(self._having):
+                    self._having.append(0)
+                if k:
+                    self._having[k - 1] |= 1 << i
+                for s in piece:
+                    values[s] = values.get(s, 0) | 1 << (k * n + i)
+        self._all = (1 << n) - 1
+        if values:
             automaton = ahocorasick.Automaton()
-            for number, s in enumerate(meets):
-                automaton.add_word(s, number)
+            for s, bits in values.items():
+                automaton.add_word(s, bits)
             automaton.make_automaton()
             self._automaton = automaton
 
-    def candidates(self, text: str) -> list[int]:
-        """The indexes of the patterns that may match `text`, ascending."""
+    def candidates(self, folded: str) -> list[int]:
+        """The indexes of the patterns that may match the text `folded` (as `fold` gives it), ascending."""
         if self._automaton is None:
             return self.always
-        met: set[tuple[int, int]] = set()
-        for number in {number for _, number in self._automaton.iter(fold(text))}:
-            met.update(self._meets[number])
-        count: dict[int, int] = {}
-        for i, _ in met:
-            count[i] = count.get(i, 0) + 1
-        return sorted([i for i, n in count.items() if n == self._needed[i]] + self.always)
+        met = reduce(or_, map(_VALUE, self._automaton.iter(folded)), 0)
+        n, full = self._n, self._all
+        offered = met & full | self._always_bits
+        for k, having in enumerate(self._having, 1):
+            offered &= (met >> k * n) | (full ^ having)
+        out = []
+        while offered:
+            low = offered & -offered
+            out.append(low.bit_length() - 1)
+            offered ^= low
+        return out

@@ -415,8 +415,8 @@ class _Grader:
             self.tip(d, "no_next_step")
         minutes = next(((r, hit) for r in self.reps if (hit := promises_minutes(r.text, r.labels.lang))), None)
         if minutes:
-            r, (cue, match) = minutes
-            d.add(r.n, match.group(0), "advance.minutes_promised", p.minutes_promised, "Promised the minutes.")
+            r, hit = minutes
+            d.add(r.n, hit.span, "advance.minutes_promised", p.minutes_promised, "Promised the minutes.")
         elif proposals:
             self.tip(d, "no_minutes")
         return d.score()
