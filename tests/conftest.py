@@ -17,6 +17,31 @@ TEST_DATA = Path(__file__).parent / "data"
 SCRIPTS = Path(__file__).parent / "scripts"
 
 
+AWKWARD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00e9", "\u00a0", "\u3000", "\uff11", "\u2028", "\n", "你", "。", "？",
+           "'", "-", ",", " ", "_", "1"]
+"""Characters that trip up case folding and splitting: dotted and dotless i, long s, the Kelvin sign,
+odd spaces and line breaks, full-width digits, Han next to Latin."""
+
+
+def splice(text: str, insertions: list[tuple[int, str]], upper: bool) -> str:
+    """`text` (upper-cased if `upper`) with each (offset, character) put in."""
+    text = text.upper() if upper else text
+    for at, ch in insertions:
+        text = text[:at] + ch + text[at:]
+    return text
+
+
+def labelled_texts() -> list[tuple[str, str]]:
+    """Every (text, language) of our labelled sets, whole calls and scripts: the analyser's known inputs."""
+    out = []
+    for path in sorted(TEST_DATA.rglob("*.jsonl")):
+        out += [(row["text"], row["lang"]) for row in map(json.loads, path.read_text("utf-8").splitlines()) if row]
+    for path in sorted((TEST_DATA / "calls").glob("*.txt")) + sorted(SCRIPTS.glob("*.txt")):
+        out += [(line.split(":", 1)[1].strip(), "zh" if "_zh" in path.name else "en")
+                for line in path.read_text("utf-8").splitlines() if ":" in line]
+    return out
+
+
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path, monkeypatch):
     """No test touches the user's real data or config."""

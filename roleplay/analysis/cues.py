@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 import yaml
 
-from roleplay.analysis.prefilter import Prefilter, fold, folds_exactly
+from roleplay.analysis.caseless import Caseless, fold
+from roleplay.analysis.prefilter import Prefilter
 
 CUE_DIR = Path(__file__).parent / "cues"
 
@@ -36,7 +37,7 @@ class CueSet:
     label: str
     patterns: tuple[str, ...]
     regex: re.Pattern
-    _singles: dict[int, tuple[re.Pattern, bool]] = field(default_factory=dict, compare=False, repr=False)
+    _singles: dict[int, Caseless] = field(default_factory=dict, compare=False, repr=False)
 
     def search(self, text: str, candidates: list[int] | None = None, folded: str | None = None) -> Hit | None:
         """The first matching cue, or None.
@@ -55,17 +56,11 @@ class CueSet:
         return Hit(self.patterns[best_i], best.start(), best.end(), text[best.start():best.end()]) if best else None
 
     def search_one(self, i: int, text: str, folded: str | None = None) -> re.Match | None:
-        """Cue `i`'s first match in `text`. The match's offsets are those of `text`; its string may be
-        `fold(text)`, which a case-sensitive search reads several times faster than IGNORECASE does
-        `text`, and finds the same (`folds_exactly`)."""
-        if i not in self._singles:
-            pattern = self.patterns[i]
-            exact = folds_exactly(pattern)
-            self._singles[i] = (re.compile(pattern, 0 if exact else re.IGNORECASE), exact)
-        regex, on_folded = self._singles[i]
-        if not on_folded:
-            return regex.search(text)
-        return regex.search(fold(text) if folded is None else folded)
+        """Cue `i`'s first match in `text` (its offsets are the text's; see `Caseless`)."""
+        single = self._singles.get(i)
+        if single is None:
+            single = self._singles[i] = Caseless(self.patterns[i])
+        return single.search(text, 0, folded)
 
     def finditer(self, text: str):
         for m in self.regex.finditer(text):

@@ -13,77 +13,17 @@ result is the same, only slower.
 
 from __future__ import annotations
 
-from functools import lru_cache, reduce
+from functools import reduce
 from operator import itemgetter, or_
-
-try:
-    from re import _constants as sre_c, _parser as sre_p
-except ImportError:  # pragma: no cover - Python 3.10 names the modules differently
-    import sre_constants as sre_c
-    import sre_parse as sre_p
 
 try:
     import ahocorasick
 except ImportError:  # pragma: no cover - exercised by forcing `ahocorasick = None` in the tests
     ahocorasick = None
 
-# Characters Python's IGNORECASE matches to an ASCII letter that str.lower() does not turn into it:
-# U+0131 and U+017F (Python's i/ı and s/ſ equivalences) and U+0130 (str.lower() adds a combining dot).
-_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
-try:  # characters IGNORECASE matches beyond what lower-casing gives (Python 3.11+)
-    from re._casefix import _EXTRA_CASES
-except ImportError:  # pragma: no cover
-    _EXTRA_CASES = {}
-_REPEATS = (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None))
+from roleplay.analysis.caseless import REPEATS as _REPEATS, fold, sre_c, sre_p
+
 _ZERO_WIDTH = (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
-
-
-def fold(text: str) -> str:
-    """`text` lower-cased the way IGNORECASE compares letters, every character in its place (so
-    offsets in the folded text are offsets in `text`)."""
-    return (text if text.isascii() else text.translate(_FOLD)).lower()
-
-
-def folds_exactly(pattern: str) -> bool:
-    """Whether a case-sensitive search for `pattern` in `fold(text)` finds exactly what an IGNORECASE
-    search finds in `text`: true when every character the pattern names is a lower-case ASCII letter
-    or has no case at all (digits, punctuation, Han)."""
-    try:
-        return _caseless_items(list(sre_p.parse(pattern)))
-    except Exception:  # noqa: BLE001 - not parsed: keep IGNORECASE, which reports the error itself
-        return False
-
-
-def _caseless_items(items: list) -> bool:
-    for op, av in items:
-        if op in (sre_c.LITERAL, sre_c.NOT_LITERAL):
-            ok = _caseless(av)
-        elif op is sre_c.IN:
-            ok = all(kind in (sre_c.NEGATE, sre_c.CATEGORY) or kind is sre_c.LITERAL and _caseless(v)
-                     or kind is sre_c.RANGE and _caseless_range(*v) for kind, v in av)
-        elif op is sre_c.SUBPATTERN:
-            ok = not av[2] & sre_c.SRE_FLAG_IGNORECASE and _caseless_items(list(av[-1]))  # no (?-i:...)
-        elif op is sre_c.BRANCH:
-            ok = all(_caseless_items(list(alt)) for alt in av[1])
-        elif op in _REPEATS:
-            ok = _caseless_items(list(av[2]))
-        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
-            ok = _caseless_items(list(av[1]))
-        else:
-            ok = op in (sre_c.AT, sre_c.ANY, sre_c.CATEGORY)  # anything else (a back-reference): keep IGNORECASE
-        if not ok:
-            return False
-    return True
-
-
-def _caseless(code: int) -> bool:
-    ch = chr(code)
-    return ch.isascii() and not ch.isupper() or ch.lower() == ch == ch.upper() and code not in _EXTRA_CASES
-
-
-@lru_cache(maxsize=None)
-def _caseless_range(low: int, high: int) -> bool:
-    return all(_caseless(code) for code in range(low, high + 1))
 
 
 def requirements(pattern: str) -> list[frozenset[str]] | None:

@@ -18,20 +18,20 @@ from __future__ import annotations
 
 import re
 
+from roleplay.analysis.caseless import Caseless, fold, group
+
 # --- English -----------------------------------------------------------------------------------
-_EN_TAG = re.compile(
+_EN_TAG = Caseless(
     r"\s*(,\s*(right|correct|yes|no|isn't (it|that|he|she|this)|aren't (they|you|we)|don't (you|they|we)|"
     r"doesn't (it|he|she)|wouldn't (you|it|they)|won't (it|you|they)|didn't (it|you|they)|can't (you|it|they)|"
     r"haven't (you|they)|hasn't it|wasn't it|weren't they|shouldn't (it|you|we)|agreed|true|i suppose|i assume|"
     r"i guess|i imagine)|,?\s*(don't you think|wouldn't you say|wouldn't you agree))\s*[?.!]*\s*$",
-    re.IGNORECASE,
 )
-_EN_TAIL = re.compile(
+_EN_TAIL = Caseless(
     r"[,;]?\s*(and |so )?(i'?m (guessing|sure|betting)|you('d| would) (want|like) that too|you (are|do) too)\b.*$"
     r"|\s*\blike (everyone|everybody|most|all|many|other)\b[\w' -]*$",
-    re.IGNORECASE,
 )
-_EN_OPENER = re.compile(
+_EN_OPENER = Caseless(
     r"^(and |so |well,? )?("
     r"(i'?m sure )?you('d| would)? agree( that)?|(don't|do) you (think|agree|feel)( that)?|"
     r"wouldn't you (agree|say)( that)?|isn't it (true|obvious|clear)( that)?|surely|i bet|i'?m guessing|i guess|"
@@ -40,23 +40,21 @@ _EN_OPENER = re.compile(
     r"like (most|all|many|every|other) [\w' -]+?,|"
     r"(most|all|many|nearly all|almost all)( of)?( the| your)?( other)?( [\w-]+){0,3} [\w-]+s (have|are|already)\b[^,;]*[,;]\s*(so|and)?"
     r")\s*,?\s*",
-    re.IGNORECASE,
 )
-_EN_CROWD_CLAUSE = re.compile(
+_EN_CROWD_CLAUSE = Caseless(
     r"^[^,;]*\b(everyone|everybody|the whole industry|all your (competitors|peers))\b[^,;]*[,;]\s*(so |and )?(?=(how|what|which|who|where|when|why|is|are|do|does|did|can|could|would|have|has)\b)",
-    re.IGNORECASE,
 )
-_EN_NEGATIVE_START = re.compile(r"^(isn't|aren't|don't|doesn't|wouldn't|won't|can't|shouldn't|haven't|hasn't|wasn't|weren't|didn't|couldn't)\s+", re.IGNORECASE)
-_EN_LOADED_OF = re.compile(r"\b(this|that|the|your|all this|all that) (mess|nightmare|chaos|shambles|disaster|jungle|tangle) of\b", re.IGNORECASE)
-_EN_LOADED_NOUN = re.compile(r"\b(mess|nightmare|chaos|shambles|disaster|dinosaur)\b", re.IGNORECASE)
+_EN_NEGATIVE_START = Caseless(r"^(isn't|aren't|don't|doesn't|wouldn't|won't|can't|shouldn't|haven't|hasn't|wasn't|weren't|didn't|couldn't)\s+")
+_EN_LOADED_OF = Caseless(r"\b(this|that|the|your|all this|all that) (mess|nightmare|chaos|shambles|disaster|jungle|tangle) of\b")
+_EN_LOADED_NOUN = Caseless(r"\b(mess|nightmare|chaos|shambles|disaster|dinosaur)\b")
 _EN_LOADED_WORDS = (
     "outdated", "out-of-date", "clunky", "terrible", "awful", "old-fashioned", "archaic", "obsolete", "antiquated", "broken",
     "horrible", "messy", "chaotic", "useless", "primitive", "ancient", "embarrassing", "hopeless", "ridiculous", "dreadful",
     "disastrous", "painfully", "pretty", "really", "so", "very", "exactly", "straight", "still", "always", "even", "surely",
     "obviously", "clearly", "all that", "all this", "every single", "sensible", "huge", "legacy", "old", "crippling", "bleeding",
 )
-_EN_LOADED = re.compile(
-    r"\b(a bit of a |a real |an absolute |a complete |a total )?(" + "|".join(_EN_LOADED_WORDS) + r")\b\s*", re.IGNORECASE,
+_EN_LOADED = Caseless(
+    r"\b(a bit of a |a real |an absolute |a complete |a total )?(" + "|".join(_EN_LOADED_WORDS) + r")\b\s*",
 )
 # A loaded word always starts a whole word of the text: its first word decides whether to try the pattern.
 _EN_LOADED_FIRST = frozenset(re.split(r"[ -]", w)[0] for w in _EN_LOADED_WORDS)
@@ -72,25 +70,43 @@ _EN_STOP = (
     r"leaving|works|helps|you|we|they|them|us|me|i|it)"
 )
 _EN_WORDS = rf"(?:\s+(?!{_EN_STOP}(?![\w'-]))[\w'/-]+){{1,4}}"
-_EN_NP = re.compile(rf"\b{_EN_DET}{_EN_WORDS}", re.IGNORECASE)
-_EN_SUBJECT = re.compile(rf"^(?:(?:this|that|these|those|the|your|their|all|a|an)\b{_EN_WORDS}|(?!{_EN_STOP}(?![\w'-]))[\w'/-]+(?:\s+(?!{_EN_STOP}(?![\w'-]))[\w'/-]+){{0,3}}|that|this|it|these|those)\b", re.IGNORECASE)
-_EN_COMPLAINT = re.compile(
+_EN_NP = Caseless(rf"\b{_EN_DET}{_EN_WORDS}")
+_EN_SUBJECT = Caseless(rf"^(?:(?:this|that|these|those|the|your|their|all|a|an)\b{_EN_WORDS}|(?!{_EN_STOP}(?![\w'-]))[\w'/-]+(?:\s+(?!{_EN_STOP}(?![\w'-]))[\w'/-]+){{0,3}}|that|this|it|these|those)\b")
+_EN_COMPLAINT = Caseless(
     rf"\b(hate|hates|dislike|struggle with|struggles with|fed up with|put up with|stuck on|stuck with|"
     rf"wasting time on|problems with|sick of|tired of)\s+((?:(?:the|your|those|these|this|that)\s+)?(?!{_EN_STOP}(?![\w'-]))[\w'/-]+(?:\s+(?!{_EN_STOP}(?![\w'-]))[\w'/-]+){{0,3}})",
-    re.IGNORECASE,
 )
-_EN_WH = re.compile(r"^(how|what|which|who|where|when|why)\b", re.IGNORECASE)
-
-
-def _fold(text: str) -> str:
-    """`text` case-folded the way IGNORECASE compares it (which also takes dotless ı for i)."""
-    return text.casefold().replace("ı", "i")
+_EN_STUCK = Caseless(r"\bstuck (on|with)\b")
+_EN_WH = Caseless(r"^(how|what|which|who|where|when|why)\b")
+_EN_EFFECT_OBJECT = Caseless(
+    rf"\b(?:\w+ing|blow|blows|hurt|hurts|affect|affects|hit|hits|damage|damages)\s+((?:your|the|their)\s+"
+    rf"(?:(?!{_EN_STOP}(?![\w'-]))[\w'/-]+\s*){{1,3}}|(?!{_EN_STOP}(?![\w'-]))[\w'/-]+)"
+)
+_EN_HOLDER = Caseless(r"\b((?:your|the|their)\s+[\w'/-]+(?:\s+(?!(?:are|is|all|were|was)\b)[\w'/-]+)?)\s+(?:are\s+|is\s+|all\s+|were\s+)?$")
+_EN_LEADS_TO = Caseless(r"\b(lead|leads|led|result|results) (to|in) ([^;,]+)")
+# "You're running X" -> "Are you running X?": a statement about the client's situation as a question.
+_EN_SITUATION = tuple((Caseless(pattern), build) for pattern, build in (
+    (r"^you('re| are) (.+)$", lambda g: f"Are you {g(2)}"),
+    (r"^you('ve| have) got (.+)$", lambda g: f"Do you have {g(2)}"),
+    (r"^you (must |probably |likely )?have (.+)$", lambda g: f"Do you have {g(2)}"),
+    (r"^you('ve| have) (\w+ed|been|had|seen|done|made) (.+)$", lambda g: f"Have you {g(2)} {g(3)}"),
+    (r"^you (\w+) (.+)$", lambda g: None if g(1).lower().endswith("s") else f"Do you {g(1)} {g(2)}"),
+    (rf"^({_EN_DET}( [\w'-]+){{1,4}}?) (is|are) (.+)$", lambda g: f"{g(4).capitalize()} {_lc(g(1))} {g(5)}"),
+    (r"^(what|how|which|who|where|when|why)\b(.+)$", lambda g: f"{g(1).capitalize()}{g(2)}"),
+))
+_EN_NEED_IF = Caseless(r"\bif (.+)$")
+_EN_NEED_WHAT = Caseless(r"^(.+?) (exactly )?what (.+?) (need|needs|want|wants|are looking for)$")
+_EN_NEED_WANT = Caseless(r"\b(want|love|like)\s+(to see\s+)?(.+)$")
+_EN_NEED_TO_BE = Caseless(r"(.+?) to be (.+)$")
+_EN_NEED_BE = Caseless(r"\b(be (?:a |an )?\w+) to (.+)$")
+_EN_NEED_WOULD_BE = Caseless(r"\b((?:your|the|their) [\w' -]+?) would be (.+)$")
+_EN_NEED_WOULD = Caseless(r"^(.+?) would\b")
 
 
 def _has(text: str, *needles: str) -> bool:
     """Whether `text` holds one of `needles`, ignoring case: a cheap test that spares a costly
     pattern which cannot match without one of them."""
-    low = _fold(text)
+    low = fold(text)
     return any(n in low for n in needles)
 
 
@@ -112,10 +128,10 @@ def _en_clean(text: str) -> str:
     if _has(t, "mess", "nightmare", "chaos", "shambles", "disaster", "jungle", "tangle", "dinosaur"):
         t = _EN_LOADED_OF.sub("the", t)
         t = _EN_LOADED_NOUN.sub("situation", t)
-    if _EN_LOADED_FIRST.intersection(re.findall(r"\w+", _fold(t))):
+    if _EN_LOADED_FIRST.intersection(re.findall(r"\w+", fold(t))):
         t = _EN_LOADED.sub("", t)
     if _has(t, "stuck"):
-        t = re.sub(r"\bstuck (on|with)\b", "using", t, flags=re.IGNORECASE)
+        t = _EN_STUCK.sub("using", t)
     return re.sub(r"\s{2,}", " ", t).strip(" ,;")
 
 
@@ -139,20 +155,20 @@ def _en_subject(core: str) -> str | None:
     if _EN_WH.match(core):
         return None
     m = _EN_SUBJECT.match(core)
-    return _lc(m.group(0)) if m else None
+    return _lc(group(m, core)) if m else None
 
 
 def _en_phrases(core: str) -> list[str]:
-    return [_lc(m.group(0)) for m in _EN_NP.finditer(core)
+    return [_lc(group(m, core)) for m in _EN_NP.finditer(core)
             if m.group(0).lower().split()[-1] not in ("situation", "thing", "things", "part", "way")]
 
 
 def _en_object(core: str, subject: str) -> str:
     at = core.lower().find(subject.lower())
     rest = core[at + len(subject):] if at >= 0 else core
-    m = re.search(rf"\b(?:\w+ing|blow|blows|hurt|hurts|affect|affects|hit|hits|damage|damages)\s+((?:your|the|their)\s+(?:(?!{_EN_STOP}(?![\w'-]))[\w'/-]+\s*){{1,3}}|(?!{_EN_STOP}(?![\w'-]))[\w'/-]+)", rest, re.IGNORECASE)
-    if m and m.group(1).strip().lower() not in ("every", "each", "money", "time"):
-        return _lc(m.group(1).strip())
+    m = _EN_EFFECT_OBJECT.search(rest)
+    if m and m.group(1).strip() not in ("every", "each", "money", "time"):
+        return _lc(group(m, rest, 1).strip())
     phrases = [p for p in _en_phrases(rest) if p.lower() != subject.lower()]
     return phrases[0] if phrases else "the business"
 
@@ -162,14 +178,15 @@ def _en_holder(core: str) -> tuple[str | None, str | None]:
     m = _EN_COMPLAINT.search(core)
     if not m:
         return None, None
-    holder = re.search(r"\b((?:your|the|their)\s+[\w'/-]+(?:\s+(?!(?:are|is|all|were|was)\b)[\w'/-]+)?)\s+(?:are\s+|is\s+|all\s+|were\s+)?$", core[: m.start()], re.IGNORECASE)
-    return (_lc(holder.group(1)) if holder else None), _lc(m.group(2))
+    before = core[: m.start()]
+    holder = _EN_HOLDER.search(before)
+    return (_lc(group(holder, before, 1)) if holder else None), _lc(group(m, core, 2))
 
 
 def _en_topic(core: str) -> str | None:
     m = _EN_COMPLAINT.search(core)
     if m:
-        return _lc(m.group(2))
+        return _lc(group(m, core, 2))
     subject = _en_subject(core)
     if subject and subject.lower() not in ("that", "this", "it", "you", "i", "we", "they"):
         return subject
@@ -179,51 +196,42 @@ def _en_topic(core: str) -> str | None:
 
 
 def _en_situation(core: str) -> str | None:
-    rules = (
-        (r"^you('re| are) (.+)$", lambda m: f"Are you {m.group(2)}"),
-        (r"^you('ve| have) got (.+)$", lambda m: f"Do you have {m.group(2)}"),
-        (r"^you (must |probably |likely )?have (.+)$", lambda m: f"Do you have {m.group(2)}"),
-        (r"^you('ve| have) (\w+ed|been|had|seen|done|made) (.+)$", lambda m: f"Have you {m.group(2)} {m.group(3)}"),
-        (r"^you (\w+) (.+)$", lambda m: None if m.group(1).lower().endswith("s") else f"Do you {m.group(1)} {m.group(2)}"),
-        (rf"^({_EN_DET}( [\w'-]+){{1,4}}?) (is|are) (.+)$", lambda m: f"{m.group(4).capitalize()} {_lc(m.group(1))} {m.group(5)}"),
-        (r"^(what|how|which|who|where|when|why)\b(.+)$", lambda m: f"{m.group(1).capitalize()}{m.group(2)}"),
-    )
-    for pattern, build in rules:
-        m = re.match(pattern, core, re.IGNORECASE)
+    for pattern, build in _EN_SITUATION:
+        m = pattern.match(core)
         if m:
-            out = build(m)
+            out = build(lambda g: group(m, core, g))
             if out:
                 return out[0].upper() + out[1:] + "?"
     return None
 
 
 def _en_need(core: str) -> str | None:
-    m = re.search(r"\bif (.+)$", core, re.IGNORECASE)
+    m = _EN_NEED_IF.search(core)
     if m:
-        return f"How would it help if {m.group(1)}?"
-    m = re.match(r"^(.+?) (exactly )?what (.+?) (need|needs|want|wants|are looking for)$", core, re.IGNORECASE)
+        return f"How would it help if {group(m, core, 1)}?"
+    m = _EN_NEED_WHAT.match(core)
     if m:
-        return f"How important is {_lc(m.group(1))} to {_lc(m.group(3))}?"
-    m = re.search(r"\b(want|love|like)\s+(to see\s+)?(.+)$", core, re.IGNORECASE)
-    if m and not m.group(3).lower().startswith("that"):
-        rest = m.group(3)
+        return f"How important is {_lc(group(m, core, 1))} to {_lc(group(m, core, 3))}?"
+    m = _EN_NEED_WANT.search(core)
+    if m and not m.group(3).startswith("that"):
+        rest = group(m, core, 3)
         if m.group(2):
             return f"How important is it to you to see {rest}?"
         if rest.lower().startswith("to "):
             return f"How important is it to you {rest}?"
-        n = re.match(r"(.+?) to be (.+)$", rest, re.IGNORECASE)
+        n = _EN_NEED_TO_BE.match(rest)
         if n:
-            return f"How would it help if {n.group(1)} {'were'} {n.group(2)}?"
+            return f"How would it help if {group(n, rest, 1)} {'were'} {group(n, rest, 2)}?"
         return f"How important is it to you to get {rest}?"
-    m = re.search(r"\b(be (?:a |an )?\w+) to (.+)$", core, re.IGNORECASE)
+    m = _EN_NEED_BE.search(core)
     if m:
-        return f"How important is it to you to {m.group(2)}?"
-    m = re.search(r"\b((?:your|the|their) [\w' -]+?) would be (.+)$", core, re.IGNORECASE)
+        return f"How important is it to you to {group(m, core, 2)}?"
+    m = _EN_NEED_WOULD_BE.search(core)
     if m:
-        return f"What would it mean for {_lc(m.group(1))} to be {m.group(2)}?"
-    m = re.match(r"^(.+?) would\b", core, re.IGNORECASE)
+        return f"What would it mean for {_lc(group(m, core, 1))} to be {group(m, core, 2)}?"
+    m = _EN_NEED_WOULD.match(core)
     if m:
-        return f"What would {_lc(m.group(1))} be worth to you?"
+        return f"What would {_lc(group(m, core, 1))} be worth to you?"
     topic = _en_topic(core)
     return f"What would {topic} be worth to you?" if topic else None
 
@@ -247,10 +255,10 @@ def _en_rewrite(text: str, spin: str | None) -> str:
         if not subject or subject.lower().split()[0] in ("you", "you've", "you're", "i", "we"):
             others = [p for p in _en_phrases(core) if not p.lower().startswith("your ")]
             subject = others[0] if others else (_en_topic(core) or "that")
-        m = re.search(r"\b(lead|leads|led|result|results) (to|in) ([^;,]+)", core, re.IGNORECASE)
+        m = _EN_LEADS_TO.search(core)
         if m and not _EN_WH.match(core):
             verb = "do" if _plural(subject) else "does"
-            return f"How often {verb} {subject} {'lead to' if m.group(1).lower().startswith('le') else 'result in'} {m.group(3)}?"
+            return f"How often {verb} {subject} {'lead to' if m.group(1).startswith('le') else 'result in'} {group(m, core, 3)}?"
         target = _en_object(core, subject)
         verb = "do" if _plural(subject) else "does"
         return f"What effect {verb} {subject} have on {target}?"
