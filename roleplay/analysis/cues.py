@@ -32,12 +32,16 @@ class Hit(NamedTuple):
 
 @dataclass(frozen=True)
 class CueSet:
-    """The cues of one label, compiled into a single alternation with one group per cue."""
+    """The cues of one label: each searched on its own, or all at once as one alternation with one
+    group per cue (compiled when first needed)."""
 
     label: str
     patterns: tuple[str, ...]
-    regex: re.Pattern
     _singles: dict[int, Caseless] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def _alternation(self) -> Caseless:
+        return Caseless("|".join(f"(?P<c{i}>{pattern})" for i, pattern in enumerate(self.patterns)))
 
     def search(self, text: str, candidates: list[int] | None = None, folded: str | None = None) -> Hit | None:
         """The first matching cue, or None.
@@ -46,8 +50,8 @@ class CueSet:
         searched on its own and the leftmost match wins, the earlier cue on a tie, as in the
         alternation. `folded` is `fold(text)`, when already made."""
         if candidates is None:
-            m = self.regex.search(text)
-            return Hit(self.patterns[int(m.lastgroup[1:])], m.start(), m.end(), m.group(0)) if m else None
+            m = self._alternation.search(text)
+            return Hit(self.patterns[int(m.lastgroup[1:])], m.start(), m.end(), text[m.start():m.end()]) if m else None
         best, best_i = None, 0
         for i in candidates:
             m = self.search_one(i, text, folded)
@@ -63,21 +67,19 @@ class CueSet:
         return single.search(text, 0, folded)
 
     def finditer(self, text: str):
-        for m in self.regex.finditer(text):
-            yield Hit(self.patterns[int(m.lastgroup[1:])], m.start(), m.end(), m.group(0))
+        for m in self._alternation.finditer(text):
+            yield Hit(self.patterns[int(m.lastgroup[1:])], m.start(), m.end(), text[m.start():m.end()])
 
 
 def compile_cues(label: str, patterns: list[str]) -> CueSet:
     if not isinstance(patterns, list) or not patterns:
         raise CueError(f"{label}: expected a non-empty list of patterns")
-    parts = []
     for i, pattern in enumerate(patterns):
         try:
             re.compile(pattern)
-        except re.error as exc:
+        except (re.error, TypeError) as exc:
             raise CueError(f"{label}[{i}]: pattern does not compile ({exc})") from None
-        parts.append(f"(?P<c{i}>{pattern})")
-    return CueSet(label, tuple(patterns), re.compile("|".join(parts), re.IGNORECASE))
+    return CueSet(label, tuple(patterns))
 
 
 @dataclass(frozen=True)

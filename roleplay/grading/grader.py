@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from roleplay.analysis import analyse
-from roleplay.analysis.sentences import split_sentences
+from roleplay.analysis.sentences import Sentence, split_sentences
 from roleplay.analysis.client import ClientLabels, analyse_client, promises_minutes
 from roleplay.analysis.language import detect_language
 from roleplay.domain.labels import UtteranceLabels
-from roleplay.domain.scorecard import DIMENSIONS, DimensionScore, EvidenceItem, Scorecard
+from roleplay.domain.scorecard import DIMENSIONS, DimensionScore, Scorecard
 from roleplay.domain.transcript import Transcript
 from roleplay.grading.rubric import Rubric
 
@@ -46,15 +47,16 @@ class Dimension:
     """Builds one dimension's score from a base and evidence items."""
 
     base: float
-    items: list[EvidenceItem] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    """EvidenceItem fields: the score validates them all at once, which costs far less than one by one."""
     tips: list[str] = field(default_factory=list)
 
     def add(self, turn: int | None, quote: str, rule: str, effect: float, note: str = "", speaker: str | None = "rep"):
-        self.items.append(EvidenceItem(turn=turn, speaker=speaker if turn else None, quote=quote, rule=rule,
-                                       effect=effect, note=note))
+        self.items.append({"turn": turn, "speaker": speaker if turn else None, "quote": quote, "rule": rule,
+                           "effect": effect, "note": note})
 
     def score(self) -> DimensionScore:
-        total = self.base + sum(i.effect for i in self.items)
+        total = self.base + sum(i["effect"] for i in self.items)
         return DimensionScore(score=round(max(0.0, min(100.0, total)), 1), evidence=self.items, tips=self.tips[:2])
 
 
@@ -70,10 +72,16 @@ def _sentence(labels: UtteranceLabels, label: str, value=None) -> str:
     """The sentence holding the cue that decided a label: a quote a rep recognises."""
     for e in labels.evidence:
         if e.label == label and (value is None or e.value == value):
-            for s in split_sentences(labels.text):
+            for s in _sentences(labels.text):
                 if s.start <= e.start < s.start + len(s.text):
                     return s.text
     return labels.text
+
+
+@lru_cache(maxsize=64)
+def _sentences(text: str) -> list[Sentence]:
+    """A turn's sentences; several dimensions quote the same turn."""
+    return split_sentences(text)
 
 
 def _strip_addressed_to_system(text: str, labels: UtteranceLabels) -> str:
