@@ -106,3 +106,13 @@ def test_folding_keeps_every_character_in_its_place():
 def test_a_pattern_is_searched_in_the_folded_text_only_when_that_finds_the_same(pattern, exact):
     assert folds_exactly(pattern) is exact
     assert Caseless(pattern).folds is exact
+
+
+@settings(max_examples=300, deadline=None)
+@given(ANY_TEXT, st.sampled_from(["", ", isn't it?", ", don't you think?!", "  , right ?", ", and I'm sure", " like everyone else"]))
+def test_the_rewrites_cheap_tests_never_skip_a_tag_or_tail_that_is_there(text, ending):
+    text += ending
+    if rewrite._EN_TAG.search(text):
+        assert rewrite._may_end_in_tag(text), text
+    if rewrite._EN_TAIL.search(text):
+        assert rewrite._may_have_tail(text), text

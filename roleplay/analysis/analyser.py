@@ -71,46 +71,16 @@ class _Reader:
         self.evidence: list[Evidence] = []
         self._scans: dict[str, Scan] = {}
 
-    def scan(self, sentence: Sentence) -> Scan:
-        """The sentence's cue scan. Each text is scanned once per turn, and a part of a text already
-        scanned (a question without its purpose clause) is not scanned again: it holds no string the
-        whole does not, so the whole's candidates serve it."""
+    def read(self, sentence: Sentence) -> _Reading:
+        """The sentence with its cue scan. Each text is scanned once per turn, and a part of a text
+        already scanned (a question without its purpose clause) is not scanned again: it holds no
+        string the whole does not, so the whole's candidates serve it."""
         scan = self._scans.get(sentence.text)
         if scan is None:
             whole = next((s for text, s in self._scans.items() if sentence.text in text), None)
             scan = self.cues.scan(sentence.text) if whole is None else whole.part(sentence.text)
             self._scans[sentence.text] = scan
-        return scan
-
-    def match(self, key: str, sentence: Sentence) -> Hit | None:
-        """The first cue of `key` matching the sentence."""
-        return self.scan(sentence).search(key)
-
-    def note(self, label: str, value: str | bool, hit: Hit, sentence: Sentence) -> None:
-        start = sentence.start + hit.start
-        self.evidence.append(Evidence(label=label, value=value, cue=hit.cue, span=hit.span, start=start, end=start + len(hit.span)))
-
-    def find(self, key: str, sentence: Sentence, label: str | None = None, value: str | bool = True) -> bool:
-        scan = self.scan(sentence)
-        if key not in scan.candidates:  # the common case, answered without a search
-            return False
-        hit = scan.search(key)
-        if hit is None:
-            return False
-        if label is not None:
-            self.note(label, value, hit, sentence)
-        return True
-
-    def first_of(self, prefix: str, sentence: Sentence, label: str | None, alias: dict[str, str] | None = None) -> str | None:
-        """The first sub-label under `prefix` (file order) whose cues match, with its evidence."""
-        scan = self.scan(sentence)
-        for name, key in self.cues.keys_under(prefix):
-            if key in scan.candidates and (hit := scan.search(key)):
-                name = (alias or {}).get(name, name)
-                if label is not None:
-                    self.note(label, name, hit, sentence)
-                return name
-        return None
+        return _Reading(self, sentence, scan)
 
     def drop(self, label: str, sentence: Sentence, value: str | bool | None = None) -> None:
         """Forget evidence for `label` found inside `sentence`."""
@@ -121,11 +91,49 @@ class _Reader:
         ]
 
 
+class _Reading:
+    """One sentence of the utterance and its cue scan: asks whether a label's cues match it."""
+
+    __slots__ = ("reader", "sentence", "scan", "candidates")
+
+    def __init__(self, reader: _Reader, sentence: Sentence, scan: Scan):
+        self.reader, self.sentence, self.scan, self.candidates = reader, sentence, scan, scan.candidates
+
+    def match(self, key: str) -> Hit | None:
+        """The first cue of `key` matching the sentence."""
+        return self.scan.search(key) if key in self.candidates else None
+
+    def note(self, label: str, value: str | bool, hit: Hit) -> None:
+        start = self.sentence.start + hit.start
+        self.reader.evidence.append(Evidence(label=label, value=value, cue=hit.cue, span=hit.span, start=start, end=start + len(hit.span)))
+
+    def find(self, key: str, label: str | None = None, value: str | bool = True) -> bool:
+        """Whether a cue of `key` matches; with `label`, its evidence is noted."""
+        if key not in self.candidates:  # the common case, answered without a search
+            return False
+        hit = self.scan.search(key)
+        if hit is None:
+            return False
+        if label is not None:
+            self.note(label, value, hit)
+        return True
+
+    def first_of(self, prefix: str, label: str | None, alias: dict[str, str] | None = None) -> str | None:
+        """The first sub-label under `prefix` (file order) whose cues match, with its evidence."""
+        for name, key in self.reader.cues.keys_under(prefix):
+            if key in self.candidates and (hit := self.scan.search(key)):
+                name = (alias or {}).get(name, name)
+                if label is not None:
+                    self.note(label, name, hit)
+                return name
+        return None
+
+
 def _core(r: _Reader, s: Sentence) -> Sentence:
     """The sentence without its purpose clause(s): "To size this properly, how many…?" -> "how many…?"."""
     core = s
     for _ in range(3):
-        hit = r.match("explains_purpose", core)
+        hit = r.read(core).match("explains_purpose")
         if hit is None:
             break
         breaks = list(_CLAUSE_BREAK.finditer(core.text))
@@ -135,7 +143,8 @@ def _core(r: _Reader, s: Sentence) -> Sentence:
             tail = Sentence(rest, core.start + core.text.index(rest, after.end()))
             # Cut the purpose clause only when what follows is the question itself; in
             # "想先了解一下哪里做得不够，这样我们才知道…" the purpose frame holds the question.
-            if s.is_question_mark or r.find("question_opener", tail) or r.find("question_opener", _strip_lead_in(tail)):
+            if (s.is_question_mark or r.read(tail).find("question_opener")
+                    or r.read(_strip_lead_in(tail)).find("question_opener")):
                 core = tail
                 continue
         before = [b for b in breaks if b.end() <= hit.start]
@@ -153,13 +162,14 @@ def _strip_lead_in(s: Sentence) -> Sentence:
     return s
 
 
-def _is_question(r: _Reader, s: Sentence, core: Sentence) -> bool:
+def _is_question(v: _Reading, core: _Reading) -> bool:
+    s = v.sentence
     if s.is_question_mark:
         return True
-    if r.find("question_opener", s) or (core is not s and r.find("question_opener", core)):
+    if v.find("question_opener") or (core is not v and core.find("question_opener")):
         return True
     # A Chinese sentence with no final punctuation that carries a question word.
-    return s.is_unpunctuated and r.find("question_word", s)
+    return s.is_unpunctuated and v.find("question_word")
 
 
 def analyse(text: str, lang: str | None = None, framework: Framework | None = None) -> UtteranceLabels:
@@ -170,87 +180,90 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
     framework = framework or default_framework()
     r = _Reader(text, cues)
     labels = _blank_labels(text, lang)
-    sentences = split_sentences(text, semicolons=False)
+    readings = [r.read(s) for s in split_sentences(text, semicolons=False)]
 
-    tied = any(r.find("tied_to_client_need", s, "tied_to_client_need") for s in sentences)
+    tied = any(v.find("tied_to_client_need", "tied_to_client_need") for v in readings)
     spins: list[str] = []
     moves: list[str] = []
     in_summary = False
     leading_at: Sentence | None = None
-    previous: Sentence | None = None  # the last statement, for "Does anything like that happen here?"
+    previous: _Reading | None = None  # the last statement, for "Does anything like that happen here?"
     previous_purpose = False
     case_pitch: list[Sentence] = []
-    for s in sentences:
-        core = _core(r, s)
-        question = _is_question(r, s, core)
-        if not question and r.find("indirect_question", s):
+    for v in readings:
+        s = v.sentence
+        core_sentence = _core(r, s)
+        core = v if core_sentence is s else r.read(core_sentence)
+        question = _is_question(v, core)
+        if not question and v.find("indirect_question"):
             # "I'd like to understand what isn't working" asks; "I'd like to learn how you work" sets the agenda.
-            question = r.first_of("spin", core, None, _SPIN_ALIAS) is not None
+            question = core.first_of("spin", None, _SPIN_ALIAS) is not None
         labels.is_question |= question
 
-        summary = r.find("summarises", s, "summarises")
-        if not summary and question and (r.find("confirm_check", s) or (in_summary and r.find("leading.tag_question", s))):
+        summary = v.find("summarises", "summarises")
+        if not summary and question and (v.find("confirm_check") or (in_summary and v.find("leading.tag_question"))):
             summary = True
-            r.find("confirm_check", s, "summarises") or r.find("leading.tag_question", s, "summarises")
+            v.find("confirm_check", "summarises") or v.find("leading.tag_question", "summarises")
         in_summary |= summary
         labels.summarises |= summary
-        purpose = r.find("explains_purpose", s, "explains_purpose")
+        purpose = v.find("explains_purpose", "explains_purpose")
         labels.explains_purpose |= purpose
-        case = r.find("shares_case", s, "shares_case")
+        case = v.find("shares_case", "shares_case")
         labels.shares_case |= case
-        sentence_moves = _objection_moves(r, s, question)
+        sentence_moves = _objection_moves(v, question)
         moves += [m for m in sentence_moves if m not in moves]
         # A price traded for a condition ("if you sign for two years, we can reduce the fee by 8%") is no pitch.
         if (not tied and not question and not summary and "conditional_concession" not in sentence_moves
-                and r.find("pitch", s, "pitch")):
+                and v.find("pitch", "pitch")):
             if case:
                 case_pitch.append(s)  # settled below: a case followed by a question is no pitch
             else:
                 labels.pitch = True
-        next_step = r.find("proposes_next_step", s, "proposes_next_step")
-        commitment = r.find("asks_commitment", s, "asks_commitment")
-        referral = r.find("asks_referral", s, "asks_referral")
+        next_step = v.find("proposes_next_step", "proposes_next_step")
+        commitment = v.find("asks_commitment", "asks_commitment")
+        referral = v.find("asks_referral", "asks_referral")
         labels.proposes_next_step |= next_step
         labels.asks_commitment |= commitment
         labels.asks_referral |= referral
-        labels.mentions_price |= r.find("mentions_price", s, "mentions_price")
-        system = r.find("addresses_system", s, "addresses_system")
+        labels.mentions_price |= v.find("mentions_price", "mentions_price")
+        system = v.find("addresses_system", "addresses_system")
         labels.addresses_system |= system
-        if r.match("irritators", s):
+        if v.match("irritators"):
             for hit in cues.get("irritators").finditer(s.text):
                 labels.irritators.append(hit.span)
-                r.note("irritator", hit.span, hit, s)
+                v.note("irritator", hit.span, hit)
 
         if not question or summary or system:
             if not question:
-                previous, previous_purpose = s, purpose
+                previous, previous_purpose = v, purpose
             continue
-        permission = r.find("asks_permission", s, "asks_permission")
+        permission = v.find("asks_permission", "asks_permission")
         # Small talk ("路上还顺利吧？") is no discovery question, so its tag leads nowhere.
-        if not labels.leading and not r.match("not_discovery.small_talk", s):
-            kind = r.first_of("leading", s, "leading")
+        if not labels.leading and not v.match("not_discovery.small_talk"):
+            kind = v.first_of("leading", "leading")
             if kind:
                 labels.leading, labels.leading_kind = True, kind
                 leading_at = s
         if permission or next_step or commitment or referral or "probe" in sentence_moves:
             continue
-        if r.first_of("not_discovery", s, "not_discovery"):
+        if v.first_of("not_discovery", "not_discovery"):
             continue
-        spin = r.first_of("spin", core, "spin", _SPIN_ALIAS)
-        if spin is None and previous is not None and not previous_purpose and r.find("anaphora", core):
+        spin = core.first_of("spin", "spin", _SPIN_ALIAS)
+        if spin is None and previous is not None and not previous_purpose and core.find("anaphora"):
             # "At a firm like yours, time entries got lost. Does anything like that happen here?" asks
             # whether the case's difficulty occurs here: a problem question.
-            hit = r.match("spin.problem", previous) or r.match("spin.implication", previous)
+            hit = previous.match("spin.problem") or previous.match("spin.implication")
             if hit:
                 spin = "problem"
-                r.note("spin", spin, hit, previous)
+                previous.note("spin", spin, hit)
         if spin is None:
             spin = "situation"
+            c = core.sentence
             r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues",
-                                       span=core.text, start=core.start, end=core.start + len(core.text)))
+                                       span=c.text, start=c.start, end=c.start + len(c.text)))
         spins.append(spin)
         if (not labels.leading and spin != "situation" and previous is not None
-                and r.find("leading.crowd_appeal", previous, "leading", "crowd_appeal")):
+                and previous.find("leading.crowd_appeal", "leading", "crowd_appeal")):
             # "Most councils we speak to are fed up with paper. How bad is it for you?": a crowd appeal said
             # just before a question about a problem or a need pushes the answer; the question alone is
             # the neutral version. ("Everyone says that at first. How's the season going?" pushes nothing.)
@@ -273,19 +286,22 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         cue = next((e.span for e in r.evidence if e.label == "leading"), None)
         labels.neutral_rewrite = neutral_rewrite(leading_at.text, labels.leading_kind, lang, spin=labels.spin, cue_span=cue)
     labels.evidence = r.evidence
-    return UtteranceLabels(**vars(labels))
+    return UtteranceLabels.model_validate(vars(labels))
 
 
-def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
+def _objection_moves(v: _Reading, question: bool) -> list[str]:
     moves = []
-    for name, key in r.cues.keys_under("objection_moves"):
+    for name, key in v.reader.cues.keys_under("objection_moves"):
         if name == "probe" and not question:
             continue
-        hit = r.match(key, s)
+        hit = v.match(key)
         if hit:
             moves.append(name)
-            r.note("objection_move", name, hit, s)
-    if "probe" in moves and "ask_approver" in moves and not _separate_clauses(r, s, "probe", "ask_approver"):
+            v.note("objection_move", name, hit)
+    if not moves:
+        return moves
+    r, s = v.reader, v.sentence
+    if "probe" in moves and "ask_approver" in moves and not _separate_clauses(v, "probe", "ask_approver"):
         # "Who sets the budget?" asks for the approver; it does not diagnose the objection. But
         # "Compared with what, and who else has a say?" asks both, one clause each.
         moves.remove("probe")
@@ -301,9 +317,9 @@ def _objection_moves(r: _Reader, s: Sentence, question: bool) -> list[str]:
     return moves
 
 
-def _separate_clauses(r: _Reader, s: Sentence, first: str, second: str) -> bool:
+def _separate_clauses(v: _Reading, first: str, second: str) -> bool:
     """Whether the cue of move `first` ends before a clause break that comes before the cue of `second`."""
-    a, b = r.match(f"objection_moves.{first}", s), r.match(f"objection_moves.{second}", s)
+    a, b = v.match(f"objection_moves.{first}"), v.match(f"objection_moves.{second}")
     if not a or not b or a.end > b.start:
         return False
-    return _CLAUSE_BREAK.search(s.text, a.end - 1, b.start + 1) is not None
+    return _CLAUSE_BREAK.search(v.sentence.text, a.end - 1, b.start + 1) is not None

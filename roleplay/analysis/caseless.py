@@ -33,7 +33,9 @@ _FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
 def fold(text: str) -> str:
     """`text` lower-cased the way IGNORECASE compares letters, every character in its place (so
     offsets in the folded text are offsets in `text`)."""
-    return (text if text.isascii() else text.translate(_FOLD)).lower()
+    if not text.isascii() and ("\u0130" in text or "\u0131" in text or "\u017f" in text):
+        text = text.translate(_FOLD)  # slow (a lookup per character), so only when needed
+    return text.lower()
 
 
 def folds_exactly(pattern: str) -> bool:

@@ -27,6 +27,9 @@ _EN_TAG = Caseless(
     r"haven't (you|they)|hasn't it|wasn't it|weren't they|shouldn't (it|you|we)|agreed|true|i suppose|i assume|"
     r"i guess|i imagine)|,?\s*(don't you think|wouldn't you say|wouldn't you agree))\s*[?.!]*\s*$",
 )
+# The last word of every tag in _EN_TAG.
+_EN_TAG_LAST_WORDS = ("right", "correct", "yes", "no", "it", "that", "he", "she", "this", "they", "you", "we", "agreed",
+                      "true", "suppose", "assume", "guess", "imagine", "think", "say", "agree")
 _EN_TAIL = Caseless(
     r"[,;]?\s*(and |so )?(i'?m (guessing|sure|betting)|you('d| would) (want|like) that too|you (are|do) too)\b.*$"
     r"|\s*\blike (everyone|everybody|most|all|many|other)\b[\w' -]*$",
@@ -110,13 +113,25 @@ def _has(text: str, *needles: str) -> bool:
     return any(n in low for n in needles)
 
 
+def _may_end_in_tag(text: str) -> bool:
+    """False when `_EN_TAG` cannot match: the text, without its final punctuation, does not end in
+    one of the tags' last words. (The tag pattern is tried at every position, so it is costly.)"""
+    return fold(text.rstrip().rstrip("?.!").rstrip()).endswith(_EN_TAG_LAST_WORDS)
+
+
+def _may_have_tail(text: str) -> bool:
+    """False when `_EN_TAIL` cannot match: none of the strings its alternatives require is there."""
+    return _has(text, "m guessing", "m sure", "m betting", "that too", "are too", "do too",
+                "like every", "like most", "like all", "like many", "like other")
+
+
 def _en_clean(text: str) -> str:
     t = text.strip()
     for _ in range(4):
         before = t
-        if _has(t, ",", "you"):
+        if _may_end_in_tag(t):
             t = _EN_TAG.sub("", t).strip()
-        if _has(t, "guessing", "sure", "betting", "too", "like"):
+        if _may_have_tail(t):
             t = _EN_TAIL.sub("", t).strip()
         t = t.rstrip(" ?.!,;")
         t = _EN_OPENER.sub("", t).strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # A sentence ends at . ! ? ; (followed by a space or the end) or at Chinese 。！？；.
 _SENTENCE = re.compile(r"[^.!?;。！？；]+(?:[.!?;]+(?=\s|$)|[。！？；]+|[.!?;]+|$)")
@@ -12,10 +12,10 @@ _SENTENCE_NO_SEMI = re.compile(r"[^.!?。！？]+(?:[.!?]+(?=\s|$)|[。！？]+|
 _ALNUM = re.compile(r"[^\W_]")  # a letter or digit in any script (str.isalnum)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     text: str
     start: int
+    """Offset in the utterance."""
 
     @property
     def is_question_mark(self) -> bool:

@@ -17,14 +17,14 @@ from roleplay.domain.transcript import Transcript
 from roleplay.grading.rubric import Rubric
 
 GRADER_VERSION = "1.0"
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z0-9']+")
 
 
 def talk_units(text: str) -> int:
     """Words for English, characters for Chinese (DESIGN: text has no audio, so talk share is by words)."""
     words = len(_WORD.findall(text))
-    return words if text.isascii() else words + len(_HAN.findall(text))
+    return words if text.isascii() else words + sum(map(len, _HAN_RUN.findall(text)))
 
 
 @dataclass
