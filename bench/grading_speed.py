@@ -5,9 +5,9 @@
 Each call alternates ten rep lines with ten client lines, in English and then in Chinese. Every rep
 line is new to the process: a line of our labelled set with a word and a numbered name put in, so
 nothing the analyser has seen before (a warm cache of any kind) makes it look faster than it is on a
-real call. A warm-up first compiles every cue (a one-off per process, measured by bench/startup.py) and
-grades other calls. Time is this process's CPU time, so other
-work on the machine does not count against the grader; each figure is the median of 5 runs.
+real call. A warm-up first compiles every cue (about a second, once per process; the product compiles
+each cue when first needed) and grades other calls. Time is this process's CPU time, so other work on
+the machine does not count against the grader; each figure is the median of 5 runs.
 """
 
 from __future__ import annotations

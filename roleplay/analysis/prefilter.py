@@ -76,7 +76,6 @@ def _wide(items: list) -> bool:
     return False
 
 
-_VALUE = itemgetter(1)
 _MAX_STRINGS = 64  # how many alternatives a run of fixed text may spell out
 
 
@@ -160,6 +159,9 @@ def _node_literals(op, av) -> frozenset[str] | None:
     if op in _REPEATS and av[0] >= 1:
         return _literals(list(av[2]))
     return None
+
+
+_VALUE = itemgetter(1)  # an automaton match is (end, value)
 
 
 class Prefilter:
