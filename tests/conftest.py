@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from roleplay.analysis.cues import load_client_cues, load_cues
 from roleplay.cli import main
 from roleplay.content import load_library, load_rubric
 
@@ -16,6 +17,9 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 TEST_DATA = Path(__file__).parent / "data"
 SCRIPTS = Path(__file__).parent / "scripts"
 
+
+CUE_FILES = [("en", load_cues), ("zh", load_cues), ("en", load_client_cues), ("zh", load_client_cues)]
+"""Every shipped cue file, as (language, loader)."""
 
 AWKWARD = ["\u0130", "\u0131", "\u017f", "\u212a", "\u00e9", "\u00a0", "\u3000", "\uff11", "\u2028", "\n", "你", "。", "？",
            "'", "-", ",", " ", "_", "1"]

@@ -8,14 +8,13 @@ import functools
 import re
 
 import pytest
-from conftest import AWKWARD, labelled_texts, splice
+from conftest import AWKWARD, CUE_FILES, labelled_texts, splice
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roleplay.analysis import cues, rewrite
+from roleplay.analysis import rewrite
 from roleplay.analysis.caseless import Caseless, fold, folds_exactly
 
-CUE_FILES = [("en", cues.load_cues), ("zh", cues.load_cues), ("en", cues.load_client_cues), ("zh", cues.load_client_cues)]
 TEXTS = labelled_texts()
 REWRITE_PATTERNS = {name: value for name, value in vars(rewrite).items() if isinstance(value, Caseless)}
 ANY_TEXT = st.builds(splice, st.sampled_from([t for t, _ in TEXTS]),

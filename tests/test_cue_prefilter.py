@@ -4,7 +4,7 @@ exactly what it says without it, evidence and all."""
 from __future__ import annotations
 
 import pytest
-from conftest import AWKWARD, labelled_texts, splice
+from conftest import AWKWARD, CUE_FILES, labelled_texts, splice
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +12,6 @@ from roleplay.analysis import analyser, client, cues, prefilter
 from roleplay.analysis.caseless import fold
 from roleplay.analysis.prefilter import Prefilter, requirements
 
-CUE_FILES = [("en", cues.load_cues), ("zh", cues.load_cues), ("en", cues.load_client_cues), ("zh", cues.load_client_cues)]
 TEXTS = labelled_texts()
 
 
