@@ -72,10 +72,21 @@ def test_without_ahocorasick_every_cue_is_a_candidate_and_the_labels_are_identic
     (r"(?<!not )\bbad\b", [{"bad"}]),  # a lookbehind only narrows what matches
     (r"(您|你)(刚才)?(提到|说过)[^，,]{0,10}(贵|高)", [{"您提到", "你提到", "您说过", "你说过", "您刚才提到", "你刚才提到",
                                                "您刚才说过", "你刚才说过"}, {"贵", "高"}]),
-    (r"\bOUR (\w+ ){0,2}PLATFORM\b", [{"our "}, {"platform"}]),  # lower-cased, as the text is
+    (r"\bOUR (\w+ ){0,2}PLATFORM\b", [{"platform"}, {"our "}]),  # lower-cased, as the text is; most telling first
+    # Every fixed part of a sequence is required, inside groups too, not only the parts between gaps.
+    (r"\b(our (\w+ )?(plans?|tiers?) (\w+ )?(includes?|has))\b", [{"plan ", "plans ", "tier ", "tiers "},
+                                                                {"our "}, {"include", "has"}]),  # "includes" holds "include"
 ])
-def test_a_cue_requires_each_piece_between_its_gaps(pattern, strings):
-    assert [set(s) for s in requirements(pattern)] == strings
+def test_a_cue_requires_each_fixed_part(pattern, strings):
+    assert [set(s) for s in requirements(pattern)[0]] == strings
+
+
+def test_each_top_level_alternative_has_its_own_requirements():
+    assert [[set(s) for s in alt] for alt in requirements(r"\bwould (\w+ ){0,3}save\b|\broi\b")] == [[{"would "}, {"save"}], [{"roi"}]]
+    scan = Prefilter([r"\bwould (\w+ ){0,3}save\b|\broi\b", r"\bprice\b"])
+    assert scan.candidates(fold("Would it help?")) == []  # "would" alone no longer offers the cue
+    assert scan.candidates(fold("What would that save, and at what price?")) == [0, 1]
+    assert scan.candidates(fold("What ROI do you expect?")) == [0]
 
 
 def test_a_cue_is_a_candidate_only_when_every_piece_is_there():
@@ -86,6 +97,6 @@ def test_a_cue_is_a_candidate_only_when_every_piece_is_there():
 
 
 def test_a_pattern_with_nothing_required_stays_a_candidate():
-    assert requirements(r"^\w+$") == []
-    assert requirements(r"\w+\?") == [{"?"}]
-    assert Prefilter([r"^\w+$", "zzz"]).candidates("abc") == [0]
+    assert requirements(r"^\w+$") == [[]]
+    assert requirements(r"\w+\?") == [[{"?"}]]
+    assert Prefilter([r"^\w+$", "zzz", r"\w+|abc"]).candidates("abc") == [0, 2]

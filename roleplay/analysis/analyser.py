@@ -226,6 +226,7 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         labels.asks_commitment |= commitment
         labels.asks_referral |= referral
         labels.mentions_price |= v.find("mentions_price", "mentions_price")
+        labels.promises_minutes |= v.find("promises_minutes", "promises_minutes")
         system = v.find("addresses_system", "addresses_system")
         labels.addresses_system |= system
         if v.match("irritators"):

@@ -47,7 +47,3 @@ def analyse_client(text: str, lang: str | None = None) -> ClientLabels:
             break
     return ClientLabels(text=text, lang=lang, evidence=evidence, **found)
 
-
-def promises_minutes(text: str, lang: str) -> Hit | None:
-    """Where a rep turn promises minutes or notes, if it does."""
-    return load_client_cues(lang).get("minutes").search(text)

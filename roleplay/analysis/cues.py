@@ -151,11 +151,11 @@ class Scan:
 REQUIRED = (
     "question_opener", "spin", "leading", "explains_purpose", "shares_case", "summarises", "pitch",
     "tied_to_client_need", "asks_permission", "proposes_next_step", "asks_commitment", "asks_referral", "mentions_price",
-    "objection_moves", "irritators", "addresses_system",
+    "promises_minutes", "objection_moves", "irritators", "addresses_system",
 )
 
 
-CLIENT_REQUIRED = ("explicit_need", "implied_need", "objection", "commitment", "minutes")
+CLIENT_REQUIRED = ("explicit_need", "implied_need", "objection", "commitment")
 
 
 def parse_cues(lang: str, data: object, source: str = "", required: tuple[str, ...] = REQUIRED) -> LanguageCues:

@@ -26,65 +26,32 @@ from roleplay.analysis.caseless import REPEATS as _REPEATS, fold, sre_c, sre_p
 _ZERO_WIDTH = (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT)
 
 
-def requirements(pattern: str) -> list[frozenset[str]] | None:
-    """Per piece of `pattern` between gaps, the strings one of which any match of the piece contains
-    (lower-cased); every piece's set must be met. An empty list: nothing is required. None: the
-    pattern does not parse."""
+def requirements(pattern: str) -> list[list[frozenset[str]]] | None:
+    """Per top-level alternative of `pattern` (one, unless the pattern is `a|b|...`), the sets of
+    strings every match of that alternative contains one of (lower-cased), most telling first. An
+    alternative with an empty list requires nothing. None: the pattern does not parse."""
     try:
         items = list(sre_p.parse(pattern))
     except Exception:  # noqa: BLE001 - Python's own compile reports it; no requirement is always safe
         return None
-    pieces, current = [], []
-    for op, av in items:
-        if _is_gap(op, av):
-            if av[0]:
-                current.append((op, av))  # x+ still holds one x
-            pieces.append(current)
-            current = []
-        else:
-            current.append((op, av))
-    pieces.append(current)
-    out = []
-    for piece in pieces:
-        found = _literals(piece)
-        if found and found not in out:
-            out.append(found)
-    return out
-
-
-def _is_gap(op, av) -> bool:
-    """A repeat that can run across words (`.{0,60}`, `[^，,]*`, `(\\w+ ){1,6}`)."""
-    return op in _REPEATS and av[1] != 1 and _wide(list(av[2]))
-
-
-def _wide(items: list) -> bool:
-    """Whether `items` can match a space, punctuation or any character at all."""
-    for op, av in items:
-        if op in (sre_c.ANY, sre_c.NOT_LITERAL):
-            return True
-        if op is sre_c.LITERAL and not chr(av).isalnum():
-            return True
-        if op is sre_c.IN and any(kind is sre_c.NEGATE or kind is sre_c.CATEGORY and v not in (sre_c.CATEGORY_WORD, sre_c.CATEGORY_DIGIT)
-                                  or kind is sre_c.LITERAL and not chr(v).isalnum() for kind, v in av):
-            return True
-        if op is sre_c.SUBPATTERN and _wide(list(av[-1])):
-            return True
-        if op is sre_c.BRANCH and any(_wide(list(alt)) for alt in av[1]):
-            return True
-        if op in _REPEATS and _wide(list(av[2])):
-            return True
-    return False
+    alternatives = [items]
+    branches = [k for k, (op, _) in enumerate(items) if op is sre_c.BRANCH]
+    if len(branches) == 1:  # `\ba|\bb` parses as `\b(?:a|b)`: each alternative is `\ba` or `\bb`
+        k = branches[0]
+        alternatives = [items[:k] + list(alt) + items[k + 1:] for alt in items[k][1][1]]
+    return [sorted(_required(alt), key=_telling, reverse=True) for alt in alternatives]
 
 
 _MAX_STRINGS = 64  # how many alternatives a run of fixed text may spell out
 
 
-def _literals(items: list) -> frozenset[str] | None:
-    """Strings one of which every match of the sequence `items` contains, or None.
+def _required(items: list) -> list[frozenset[str]]:
+    """The sets of strings one of which every match of the sequence `items` contains: one per run of
+    fixed text and per required part of what lies between (a group, a repeat of at least one).
 
-    Runs of fixed text are spelt out in full ("(what|how) (would|could)" gives "what would", "how
-    would", ...), which is far more telling than any one word of them."""
-    options: list[set[str]] = []
+    Runs are spelt out in full ("(what|how) (would|could)" gives "what would", "how would", ...),
+    which is far more telling than any one word of them."""
+    options: list[set[str] | frozenset[str]] = []
     run: set[str] = {""}
     for op, av in items:
         exact = _exact(op, av)
@@ -96,12 +63,38 @@ def _literals(items: list) -> frozenset[str] | None:
         if exact is not None:  # too many spellings to join the run: start a new one
             run = set(exact)
         else:
-            sub = _node_literals(op, av)
-            if sub:
-                options.append(set(sub))
+            options += _inner(op, av)
     options.append(run)
-    options = [frozenset(fold(s) for s in o) for o in options if o and all(o)]
-    return max(options, key=_telling, default=None)
+    out: list[frozenset[str]] = []
+    for option in options:
+        if option and all(option):  # a run that can be empty requires nothing
+            strings = _shortest(frozenset(fold(s) for s in option))
+            if strings not in out:
+                out.append(strings)
+    return out
+
+
+def _shortest(strings: frozenset[str]) -> frozenset[str]:
+    """`strings` without those holding another of them ("thing" holds "ing"): a text that contains one
+    contains the other, so they add automaton matches and tell nothing more."""
+    return frozenset(s for s in strings if not any(t != s and t in s for t in strings))
+
+
+def _inner(op, av) -> list[frozenset[str]]:
+    """What a part that is not fixed text requires: a group what its sequence requires, a branch one of
+    its alternatives' most telling strings, a repeat of at least one what its body requires."""
+    if op is sre_c.SUBPATTERN:
+        return _required(list(av[-1]))
+    if op is sre_c.BRANCH:
+        best = _union(av[1], _most_telling)
+        return [frozenset(best)] if best else []
+    if op in _REPEATS and av[0] >= 1:
+        return _required(list(av[2]))
+    return []
+
+
+def _most_telling(items: list) -> frozenset[str] | None:
+    return max(_required(items), key=_telling, default=None)
 
 
 def _telling(strings: frozenset[str]) -> tuple[int, int]:
@@ -150,27 +143,25 @@ def _union(alternatives, read) -> set[str] | None:
     return out
 
 
-def _node_literals(op, av) -> frozenset[str] | None:
-    if op is sre_c.SUBPATTERN:
-        return _literals(list(av[-1]))
-    if op is sre_c.BRANCH:
-        out = _union(av[1], _literals)
-        return None if out is None else frozenset(out)
-    if op in _REPEATS and av[0] >= 1:
-        return _literals(list(av[2]))
-    return None
-
-
 _VALUE = itemgetter(1)  # an automaton match is (end, value)
+_MAX_SETS = 3  # required sets per entry: more blocks cost every text more than they save
+
+
+def _everywhere(strings: frozenset[str]) -> bool:
+    """Whether one of `strings` is in nearly every text (a space, a single Latin letter): as a further
+    requirement of a cue it only costs automaton matches."""
+    return any(not s.strip() or len(s) == 1 and s.isascii() and s.isalpha() for s in strings)
 
 
 class Prefilter:
     """Which of a list of cue patterns can match a text, from one pass of an Aho-Corasick automaton.
 
-    Each piece of each cue is a bit, the bits of the cues' most telling pieces first, then a block for
-    each further piece position; a string's value is the bits of the pieces it meets. A text's bits
-    are the OR of its strings' values, and a cue is offered when its bit is set in every block where it
-    has a piece: a few integer operations, whatever the number of cues."""
+    Each top-level alternative of a cue is an entry, with its most telling few required sets. The
+    first block of bits has a bit per entry, for its first set; block k a bit for each entry with a
+    k-th set (those entries come first, so block k lines up with the first block shifted). A string's
+    value is the bits of the sets it belongs to, a text's bits the OR of its strings' values, and an
+    entry is met when its bit is set in every block where it has a set: a few integer operations,
+    whatever the number of cues. A cue is offered when one of its entries is met."""
 
     def __init__(self, patterns: list[str]):
         self.always: list[int] = []
@@ -179,24 +170,33 @@ class Prefilter:
         if ahocorasick is None:
             self.always = list(range(len(patterns)))
             return
-        n = self._n = len(patterns)
-        values: dict[str, int] = {}
-        self._having: list[int] = []
-        """Per piece position after the first, the bits of the cues with a piece there."""
-        self._always_bits = 0
+        entries: list[tuple[int, list[frozenset[str]]]] = []
         for i, pattern in enumerate(patterns):
-            pieces = sorted(requirements(pattern) or (), key=_telling, reverse=True)
-            if not pieces:
+            alternatives = requirements(pattern)
+            if not alternatives or not all(alternatives):
                 self.always.append(i)
-                self._always_bits |= 1 << i
-            for k, piece in enumerate(pieces):
-                if k > len(self._having):
-                    self._having.append(0)
-                if k:
-                    self._having[k - 1] |= 1 << i
-                for s in piece:
-                    values[s] = values.get(s, 0) | 1 << (k * n + i)
+                entries.append((i, []))
+            else:
+                entries += [(i, [sets[0]] + [x for x in sets[1:] if not _everywhere(x)][:_MAX_SETS - 1]) for sets in alternatives]
+        entries.sort(key=lambda entry: -len(entry[1]))  # stable: entries with more sets first
+        self._cue_of = [i for i, _ in entries]
+        n = len(entries)
         self._all = (1 << n) - 1
+        self._always_bits = sum(1 << e for e, (_, sets) in enumerate(entries) if not sets)
+        self._blocks: list[tuple[int, int]] = []
+        """Per block after the first: where it starts, and the bits of the entries it does not hold."""
+        start = n
+        for k in range(1, _MAX_SETS):
+            holding = sum(1 for _, sets in entries if len(sets) > k)
+            if holding:
+                self._blocks.append((start, self._all ^ ((1 << holding) - 1)))
+                start += holding
+        values: dict[str, int] = {}
+        for e, (_, sets) in enumerate(entries):
+            for k, strings in enumerate(sets):
+                bit = 1 << (self._blocks[k - 1][0] + e if k else e)
+                for s in strings:
+                    values[s] = values.get(s, 0) | bit
         if values:
             automaton = ahocorasick.Automaton()
             for s, bits in values.items():
@@ -209,13 +209,13 @@ class Prefilter:
         if self._automaton is None:
             return self.always
         met = reduce(or_, map(_VALUE, self._automaton.iter(folded)), 0)
-        n, full = self._n, self._all
-        offered = met & full | self._always_bits
-        for k, having in enumerate(self._having, 1):
-            offered &= (met >> k * n) | (full ^ having)
-        out = []
+        offered = met & self._all | self._always_bits
+        for start, not_held in self._blocks:
+            offered &= (met >> start) | not_held
+        out = set()
+        cue_of = self._cue_of
         while offered:
             low = offered & -offered
-            out.append(low.bit_length() - 1)
+            out.add(cue_of[low.bit_length() - 1])
             offered ^= low
-        return out
+        return sorted(out)

@@ -38,6 +38,8 @@ class UtteranceLabels(BaseModel):
     """Asks the client to sign, approve or decide."""
     asks_referral: bool = False
     mentions_price: bool = False
+    promises_minutes: bool = False
+    """Promises to send minutes or notes of the meeting."""
     objection_moves: list[ObjectionMove] = Field(default_factory=list)
     irritators: list[str] = Field(default_factory=list)
     addresses_system: bool = False

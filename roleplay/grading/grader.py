@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from roleplay.analysis import analyse
 from roleplay.analysis.sentences import Sentence, split_sentences
-from roleplay.analysis.client import ClientLabels, analyse_client, promises_minutes
+from roleplay.analysis.client import ClientLabels, analyse_client
 from roleplay.analysis.language import detect_language
 from roleplay.domain.labels import UtteranceLabels
 from roleplay.domain.scorecard import DIMENSIONS, DimensionScore, Scorecard
@@ -421,10 +421,10 @@ class _Grader:
             d.add(last_rep.n, last_rep.text, "advance.no_next_step", p.vague_close if last_rep.labels.spin is None else 0,
                   "The call ended without a concrete next step.")
             self.tip(d, "no_next_step")
-        minutes = next(((r, hit) for r in self.reps if (hit := promises_minutes(r.text, r.labels.lang))), None)
+        minutes = next((r for r in self.reps if r.labels.promises_minutes), None)
         if minutes:
-            r, hit = minutes
-            d.add(r.n, hit.span, "advance.minutes_promised", p.minutes_promised, "Promised the minutes.")
+            d.add(minutes.n, _span(minutes.labels, "promises_minutes"), "advance.minutes_promised", p.minutes_promised,
+                  "Promised the minutes.")
         elif proposals:
             self.tip(d, "no_minutes")
         return d.score()
