@@ -29,18 +29,21 @@ TUNED_SETS = [
 """The dev set and our own set: the cues were tuned on these, and tests hold the targets on them."""
 HELD_OUT_SETS = [
     # Written later by people who never saw the cues or the sets above. The cue writers have since
-    # tuned on the sentences of holdout/, holdout3/ and holdout4/, so those are reported but no longer held out.
+    # tuned on the sentences of holdout/, holdout3/, holdout4/ and holdout5/, so those are reported but
+    # no longer held out.
     DATA / "holdout" / "utterances.jsonl",
     DATA / "holdout" / "objection_moves.jsonl",
     DATA / "holdout3" / "utterances.jsonl",
     DATA / "holdout3" / "objection_moves.jsonl",
     DATA / "holdout4" / "utterances.jsonl",
     DATA / "holdout4" / "objection_moves.jsonl",
+    DATA / "holdout5" / "utterances.jsonl",
+    DATA / "holdout5" / "objection_moves.jsonl",
     # Untouched: no cue writer has seen a sentence of these. They measure how well the cues generalise.
     DATA / "holdout2" / "utterances.jsonl",
     DATA / "holdout2" / "objection_moves.jsonl",
-    DATA / "holdout5" / "utterances.jsonl",
-    DATA / "holdout5" / "objection_moves.jsonl",
+    DATA / "holdout6" / "utterances.jsonl",
+    DATA / "holdout6" / "objection_moves.jsonl",
 ]
 DEFAULT_SETS = TUNED_SETS + HELD_OUT_SETS
 BINARY = ("leading", "explains_purpose", "pitch")
