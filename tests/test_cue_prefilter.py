@@ -100,3 +100,13 @@ def test_a_pattern_with_nothing_required_stays_a_candidate():
     assert requirements(r"^\w+$") == [[]]
     assert requirements(r"\w+\?") == [[{"?"}]]
     assert Prefilter([r"^\w+$", "zzz", r"\w+|abc"]).candidates("abc") == [0, 2]
+
+
+def test_the_cues_under_a_label_scan_on_their_own_and_find_what_the_whole_scan_finds():
+    for lang, load in CUE_FILES[:2]:
+        whole = load(lang)
+        leading = whole.under("leading")
+        assert sorted(leading.flat) == sorted(key for _, key in whole.keys_under("leading"))
+        for text, _ in TEXTS:
+            part, full = leading.scan(text), whole.scan(text)
+            assert [part.search(key) for key in leading.flat] == [full.search(key) for key in leading.flat], text

@@ -59,6 +59,20 @@ def test_leading_question_is_cited_with_its_cue_and_a_neutral_rewrite(rubric):
     assert "Neutral:" in items[0].note and "wouldn't you" not in items[0].note.split("Neutral:")[1]
 
 
+@pytest.mark.parametrize("promise, quote, time_only", [
+    ("Good. I'll send the minutes tonight, with both dates in them.", "send the minutes",
+     "So I don't waste your fifteen minutes: could we book thirty minutes next Tuesday?"),
+    ("好，我今天下班前把会议纪要发给您。", "纪要发给", "我总结一下：您需要下周二开会，对吗？"),
+])
+def test_a_promise_to_send_the_minutes_is_credited_but_minutes_of_time_are_not(rubric, promise, quote, time_only):
+    def advance(rep_line):
+        sc = grade(parse_transcript(f"Rep: Could we meet on Tuesday at 4?\nClient: Yes, let's do that.\nRep: {rep_line}"), rubric)
+        return [e for e in sc.dimensions["advance"].evidence if e.rule == "advance.minutes_promised"]
+    credited = advance(promise)
+    assert [(e.turn, e.quote) for e in credited] == [(3, quote)]
+    assert advance(time_only) == []
+
+
 def test_objection_handling_does_not_apply_without_an_objection(rubric):
     sc = grade(load(SHARED_DATA / "calls" / "discovery_good.txt"), rubric)
     assert sc.dimensions["objection_handling"].score is None

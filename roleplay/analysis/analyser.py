@@ -37,7 +37,7 @@ from roleplay.analysis.framework import Framework
 from roleplay.analysis.language import detect_language
 from roleplay.analysis.rewrite import neutral_rewrite
 from roleplay.analysis.sentences import Sentence, split_sentences
-from roleplay.domain.labels import Evidence, UtteranceLabels
+from roleplay.domain.labels import UtteranceLabels
 
 _CLAUSE_BREAK = re.compile(r"[,，:：;；、—–]+")
 _LEAD_IN = re.compile(r"^(?:so|and|then|but|now|ok|okay|所以|那|那么|就|先)[\s,，:：]*", re.IGNORECASE)
@@ -68,7 +68,8 @@ class _Reader:
     def __init__(self, text: str, cues: LanguageCues):
         self.text = text
         self.cues = cues
-        self.evidence: list[Evidence] = []
+        self.evidence: list[dict] = []
+        """Evidence fields, made into `Evidence` when the labels are validated (cheaper than one by one)."""
         self._scans: dict[str, Scan] = {}
 
     def read(self, sentence: Sentence) -> _Reading:
@@ -87,7 +88,7 @@ class _Reader:
         end = sentence.start + len(sentence.text)
         self.evidence = [
             e for e in self.evidence
-            if not (e.label == label and (value is None or e.value == value) and sentence.start <= e.start < end)
+            if not (e["label"] == label and (value is None or e["value"] == value) and sentence.start <= e["start"] < end)
         ]
 
 
@@ -105,7 +106,7 @@ class _Reading:
 
     def note(self, label: str, value: str | bool, hit: Hit) -> None:
         start = self.sentence.start + hit.start
-        self.reader.evidence.append(Evidence(label=label, value=value, cue=hit.cue, span=hit.span, start=start, end=start + len(hit.span)))
+        self.reader.evidence.append({"label": label, "value": value, "cue": hit.cue, "span": hit.span, "start": start, "end": start + len(hit.span)})
 
     def find(self, key: str, label: str | None = None, value: str | bool = True) -> bool:
         """Whether a cue of `key` matches; with `label`, its evidence is noted."""
@@ -260,8 +261,8 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         if spin is None:
             spin = "situation"
             c = core.sentence
-            r.evidence.append(Evidence(label="spin", value=spin, cue="question without problem, implication or need-payoff cues",
-                                       span=c.text, start=c.start, end=c.start + len(c.text)))
+            r.evidence.append({"label": "spin", "value": spin, "cue": "question without problem, implication or need-payoff cues",
+                               "span": c.text, "start": c.start, "end": c.start + len(c.text)})
         spins.append(spin)
         if (not labels.leading and spin != "situation" and previous is not None
                 and previous.find("leading.crowd_appeal", "leading", "crowd_appeal")):
@@ -284,7 +285,7 @@ def analyse(text: str, lang: str | None = None, framework: Framework | None = No
         labels.foc = framework.next_step
     labels.objection_moves = moves
     if labels.leading and leading_at is not None and labels.neutral_rewrite is None:
-        cue = next((e.span for e in r.evidence if e.label == "leading"), None)
+        cue = next((e["span"] for e in r.evidence if e["label"] == "leading"), None)
         labels.neutral_rewrite = neutral_rewrite(leading_at.text, labels.leading_kind, lang, spin=labels.spin, cue_span=cue)
     labels.evidence = r.evidence
     return UtteranceLabels.model_validate(vars(labels))

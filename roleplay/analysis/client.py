@@ -22,8 +22,9 @@ class ClientLabels(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-def _evidence(label: str, value, hit: Hit) -> Evidence:
-    return Evidence(label=label, value=value, cue=hit.cue, span=hit.span, start=hit.start, end=hit.end)
+def _evidence(label: str, value, hit: Hit) -> dict:
+    """`Evidence` fields: the labels validate them all at once, which costs less than one by one."""
+    return {"label": label, "value": value, "cue": hit.cue, "span": hit.span, "start": hit.start, "end": hit.end}
 
 
 def analyse_client(text: str, lang: str | None = None) -> ClientLabels:

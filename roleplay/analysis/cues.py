@@ -93,6 +93,7 @@ class LanguageCues:
     lang: str
     flat: dict[str, CueSet]
     """Keys like `pitch`, `spin.problem`, `leading.tag_question`, `objection_moves.probe`."""
+    _parts: dict[str, LanguageCues] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, key: str) -> CueSet:
         return self.flat[key]
@@ -110,6 +111,13 @@ class LanguageCues:
         """The sub-labels under `prefix` and their keys (`spin.problem`), in file order (file order is
         precedence order)."""
         return self._under.get(prefix, [])
+
+    def under(self, prefix: str) -> LanguageCues:
+        """Only the labels under `prefix`, with a scan of their own: smaller, so quicker to run."""
+        part = self._parts.get(prefix)
+        if part is None:
+            part = self._parts[prefix] = LanguageCues(self.lang, {key: self.flat[key] for _, key in self.keys_under(prefix)})
+        return part
 
     @cached_property
     def _prefilter(self) -> tuple[Prefilter, list[tuple[str, int]]]:

@@ -61,6 +61,7 @@ _EN_LOADED = Caseless(
 )
 # A loaded word always starts a whole word of the text: its first word decides whether to try the pattern.
 _EN_LOADED_FIRST = frozenset(re.split(r"[ -]", w)[0] for w in _EN_LOADED_WORDS)
+_WORD = re.compile(r"\w+")
 _EN_DET = r"(your|the|this|that|these|those|their|its|all|a|an)"
 _EN_STOP = (
     r"(is|are|was|were|be|been|being|must|would|will|can|could|should|has|have|had|do|does|did|for|on|to|of|in|at|"
@@ -143,7 +144,7 @@ def _en_clean(text: str) -> str:
     if _has(t, "mess", "nightmare", "chaos", "shambles", "disaster", "jungle", "tangle", "dinosaur"):
         t = _EN_LOADED_OF.sub("the", t)
         t = _EN_LOADED_NOUN.sub("situation", t)
-    if _EN_LOADED_FIRST.intersection(re.findall(r"\w+", fold(t))):
+    if _EN_LOADED_FIRST.intersection(_WORD.findall(fold(t))):
         t = _EN_LOADED.sub("", t)
     if _has(t, "stuck"):
         t = _EN_STUCK.sub("using", t)
@@ -411,8 +412,9 @@ def _still_leading(candidate: str, lang: str) -> bool:
         cues = load_cues(lang)
     except Exception:  # noqa: BLE001 - a broken cue file must not break the suggestion
         return False
-    scan = cues.scan(candidate)
-    return any(scan.search(key) for _, key in cues.keys_under("leading"))
+    leading = cues.under("leading")
+    scan = leading.scan(candidate)
+    return any(scan.search(key) for key in leading.flat)
 
 
 def neutral_rewrite(text: str, kind: str | None, lang: str, spin: str | None = None, cue_span: str | None = None) -> str:
