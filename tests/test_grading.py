@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import SHARED_DATA, TEST_DATA
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from roleplay.domain.scorecard import DIMENSIONS
 from roleplay.domain.transcript import Transcript, Turn
 from roleplay.grading import grade
+from roleplay.grading.grader import talk_units
 from roleplay.transcript_io import parse_transcript
 
 
@@ -108,6 +110,12 @@ def test_scenario_weights_override_the_rubric(rubric):
     base = grade(t, rubric)
     only_neutrality = grade(t, rubric, weights={k: 0 for k in DIMENSIONS} | {"neutrality": 1})
     assert only_neutrality.overall == base.dimensions["neutrality"].score
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_english_talk_share_counts_what_the_word_pattern_counts(text):
+    assert talk_units(text) == len(re.findall(r"[A-Za-z0-9']+", text))
 
 
 def test_chinese_talk_share_counts_characters(rubric):

@@ -19,12 +19,15 @@ from roleplay.grading.rubric import Rubric
 GRADER_VERSION = "1.0"
 _HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z0-9']+")
+# ASCII text with each character of a word (_WORD) made "a" and every other a space: its split() is its words.
+_ASCII_WORDS = bytes(ord("a") if chr(c).isalnum() or chr(c) == "'" else ord(" ") for c in range(128)) + bytes(128)
 
 
 def talk_units(text: str) -> int:
     """Words for English, characters for Chinese (DESIGN: text has no audio, so talk share is by words)."""
-    words = _WORD.subn("", text)[1]  # the count, without a list of the words
-    return words if text.isascii() else words + sum(map(len, _HAN_RUN.findall(text)))
+    if text.isascii():  # the common case, counted at C speed
+        return len(text.encode().translate(_ASCII_WORDS).split())
+    return len(_WORD.findall(text)) + sum(map(len, _HAN_RUN.findall(text)))
 
 
 @dataclass
