@@ -1,14 +1,15 @@
 """One pass over a sentence tells which cues can match it, so only those are searched.
 
-Every cue is read for the words it cannot match without: its pattern is cut at the gaps that can span
-words (`.{0,60}`, `[^，,]*`, `(\\w+ ){1,6}`), and each piece between gaps yields the literal strings one
-of which any match of the piece contains ("how would", "mean for"). All those strings of a language go
-into one Aho-Corasick automaton, built once: a single pass over the lower-cased sentence finds every
-string present, and a cue is a candidate only when each of its pieces has one of its strings there.
-The cue's own Python pattern then decides and finds the exact span, so the evidence is what the cue
-file says. The automaton costs the same for a sentence it has never seen as for one it has. Without
-the `ahocorasick` module, or for a cue with no required string, every cue stays a candidate and the
-result is the same, only slower.
+Every cue is read for the words it cannot match without: each run of fixed text in its pattern, and
+each required group between the gaps that can span words (`.{0,60}`, `[^，,]*`, `(\\w+ ){1,6}`), yields
+a set of literal strings one of which any match contains ("how would", "mean for"); a pattern `a|b|...`
+is read one alternative at a time. All those strings of a language go into one Aho-Corasick automaton,
+built once: a single pass over the lower-cased sentence finds every string present, and a cue is a
+candidate only when, for one of its alternatives, each of its (most telling few) sets has a string
+there. The cue's own Python pattern then decides and finds the exact span, so the evidence is what the
+cue file says. The automaton costs the same for a sentence it has never seen as for one it has.
+Without the `ahocorasick` module, or for a cue with no required string, every cue stays a candidate
+and the result is the same, only slower.
 """
 
 from __future__ import annotations
