@@ -40,22 +40,15 @@ class CueSet:
     _singles: dict[int, Caseless] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
-    def _prefilter(self) -> Prefilter:
-        return Prefilter(list(self.patterns))
-
-    @cached_property
     def _alternation(self) -> Caseless:
         return Caseless("|".join(f"(?P<c{i}>{pattern})" for i, pattern in enumerate(self.patterns)))
 
-    def search(self, text: str, candidates: list[int] | None = None, folded: str | None = None) -> Hit | None:
+    def search(self, text: str, candidates: list[int], folded: str) -> Hit | None:
         """The first matching cue, or None.
 
-        `candidates` (ascending cue indexes) are the only cues that can match, when known (else this
-        label's own pre-filter tells): each is searched on its own and the leftmost match wins, the
-        earlier cue on a tie, as in the alternation. `folded` is `fold(text)`, when already made."""
-        if candidates is None:
-            folded = fold(text) if folded is None else folded
-            candidates = self._prefilter.candidates(folded)
+        `candidates` (ascending cue indexes, from a `Scan`) are the only cues that can match: each is
+        searched on its own and the leftmost match wins, the earlier cue on a tie, as in the
+        alternation. `folded` is `fold(text)`."""
         best, best_i = None, 0
         for i in candidates:
             m = self.search_one(i, text, folded)

@@ -4,7 +4,8 @@ import re
 
 from roleplay.domain.vocabulary import Language
 
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# Runs of Chinese characters (CJK unified ideographs, extension A and compatibility ideographs).
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _LATIN_RUN = re.compile(r"[A-Za-z]+")
 
 
@@ -16,6 +17,6 @@ def detect_language(text: str) -> Language:
     """
     if text.isascii():
         return "en"
-    han = sum(map(len, _HAN_RUN.findall(text)))  # counted by runs: far fewer matches than characters
+    han = sum(map(len, HAN_RUN.findall(text)))  # counted by runs: far fewer matches than characters
     latin = sum(map(len, _LATIN_RUN.findall(text)))
     return "zh" if han and han * 3 >= latin else "en"

@@ -10,14 +10,13 @@ from functools import lru_cache
 from roleplay.analysis import analyse
 from roleplay.analysis.sentences import Sentence, split_sentences
 from roleplay.analysis.client import ClientLabels, analyse_client
-from roleplay.analysis.language import detect_language
+from roleplay.analysis.language import HAN_RUN, detect_language
 from roleplay.domain.labels import UtteranceLabels
 from roleplay.domain.scorecard import DIMENSIONS, DimensionScore, Scorecard
 from roleplay.domain.transcript import Transcript
 from roleplay.grading.rubric import Rubric
 
 GRADER_VERSION = "1.0"
-_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _WORD = re.compile(r"[A-Za-z0-9']+")
 # ASCII text with each character of a word (_WORD) made "a" and every other a space: its split() is its words.
 _ASCII_WORDS = bytes(ord("a") if chr(c).isalnum() or chr(c) == "'" else ord(" ") for c in range(128)) + bytes(128)
@@ -27,7 +26,7 @@ def talk_units(text: str) -> int:
     """Words for English, characters for Chinese (DESIGN: text has no audio, so talk share is by words)."""
     if text.isascii():  # the common case, counted at C speed
         return len(text.encode().translate(_ASCII_WORDS).split())
-    return len(_WORD.findall(text)) + sum(map(len, _HAN_RUN.findall(text)))
+    return len(_WORD.findall(text)) + sum(map(len, HAN_RUN.findall(text)))
 
 
 @dataclass
